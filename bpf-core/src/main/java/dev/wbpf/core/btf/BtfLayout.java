@@ -174,7 +174,8 @@ final class BtfLayout {
             }
             max = Math.max(max, alignment);
             // A member at an offset its type's alignment does not allow means the struct is packed.
-            if (member.bitOffset() % (8L * alignment) != 0) {
+            // Bitfields sit at any bit, so only whole members tell.
+            if (!member.isBitfield() && member.bitOffset() % (8L * alignment) != 0) {
                 return 1;
             }
         }

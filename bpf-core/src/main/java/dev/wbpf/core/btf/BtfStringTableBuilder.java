@@ -26,13 +26,28 @@ final class BtfStringTableBuilder {
     /** A table continuing {@code seed}'s own bytes, able to refer to strings of its bases too. */
     BtfStringTableBuilder(BtfStrings seed) {
         this.firstOffset = seed.firstOffset();
-        for (BtfStrings base = seed.base(); base != null; base = base.base()) {
-            index(base.ownBytes(), base.firstOffset());
-        }
+        indexBases(seed.base());
         byte[] bytes = seed.ownBytes();
         own.writeBytes(bytes);
         index(bytes, firstOffset);
         offsets.putIfAbsent("", 0L);
+    }
+
+    /** An empty table for split BTF: its offsets continue after {@code base}'s, whose strings it reuses. */
+    static BtfStringTableBuilder continuing(BtfStrings base) {
+        return new BtfStringTableBuilder(base, base.endOffset());
+    }
+
+    private BtfStringTableBuilder(BtfStrings base, long firstOffset) {
+        this.firstOffset = firstOffset;
+        indexBases(base);
+        offsets.putIfAbsent("", 0L);
+    }
+
+    private void indexBases(BtfStrings base) {
+        for (BtfStrings b = base; b != null; b = b.base()) {
+            index(b.ownBytes(), b.firstOffset());
+        }
     }
 
     /** Records the offset of every string that starts a NUL-separated entry; earlier offsets win. */

@@ -35,6 +35,11 @@ public final class BtfWriter {
         return new BtfWriter(new BtfStringTableBuilder(btf.strings()), btf.firstTypeId());
     }
 
+    /** A writer for split BTF on top of {@code base}: ids and string offsets continue after the base's. */
+    public static BtfWriter extending(Btf base) {
+        return new BtfWriter(BtfStringTableBuilder.continuing(base.strings()), base.typeCount());
+    }
+
     /** Appends a type and returns the id it gets. */
     public int add(BtfType type) {
         if (type instanceof BtfType.Void) {
