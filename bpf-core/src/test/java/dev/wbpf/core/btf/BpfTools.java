@@ -36,7 +36,7 @@ final class BpfTools {
 
     /** The bytes of one ELF section of {@code object}. */
     static byte[] section(Path object, String section) {
-        Path dumped = OUT.resolve(object.getFileName() + section).toAbsolutePath();
+        Path dumped = OUT.resolve(object.getFileName() + section.replace('/', '_')).toAbsolutePath();
         run("llvm-objcopy-16", "--dump-section", section + "=" + dumped, object.toString(), OUT.resolve("scratch.o").toAbsolutePath().toString());
         try {
             return Files.readAllBytes(dumped);
