@@ -54,9 +54,10 @@ final class Externs {
             int typeId = btf.type(varId, BtfType.Var.class).typeId();
             long size = btf.sizeOf(typeId);
             int align = alignOfVar(btf, varId);
-            if (size <= 0 || size > 8) {
+            // Integers, booleans, tristates and char arrays (string options) are all at most a page.
+            if (size <= 0 || size > 4096) {
                 throw new dev.wbpf.core.BpfFormatException(elf.source(), "kconfig extern " + symbol.name()
-                        + " is " + size + " bytes; kconfig values are 1 to 8 bytes");
+                        + " is " + size + " bytes; kconfig values are 1 to 4096 bytes");
             }
             int offset = (kconfigSize + align - 1) / align * align;
             kconfigSize = offset + (int) size;

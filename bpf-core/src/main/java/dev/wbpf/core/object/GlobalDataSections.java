@@ -50,7 +50,7 @@ final class GlobalDataSections {
                     ? zeroes(elf, section) : section.data().toArray();
             BtfType.DataSec datasec = btf == null ? null : btf.dataSec(section.name()).orElse(null);
             List<GlobalDataSpec.Variable> variables = datasec != null
-                    ? btfVariables(btf, datasec) : symbolVariables(elf, section);
+                    ? btfVariables(elf, section, btf, datasec) : symbolVariables(elf, section);
             int datasecId = datasec == null ? 0 : btf.findByNameAndKind(section.name(), dev.wbpf.core.btf.BtfKind.DATASEC).orElse(0);
             result.add(new GlobalDataSpec(section.name(), mapName(objectName, section.name()), kind.get(), initial,
                     variables, datasecId));
@@ -68,12 +68,12 @@ final class GlobalDataSections {
         return new byte[(int) section.size()];
     }
 
-    private static List<GlobalDataSpec.Variable> btfVariables(Btf btf, BtfType.DataSec datasec) {
+    private static List<GlobalDataSpec.Variable> btfVariables(ElfFile elf, ElfSection section, Btf btf,
+                                                              BtfType.DataSec datasec) {
         List<GlobalDataSpec.Variable> variables = new ArrayList<>();
-        for (BtfType.VarSecInfo info : datasec.vars()) {
-            BtfType.Var var = btf.type(info.typeId(), BtfType.Var.class);
-            variables.add(new GlobalDataSpec.Variable(var.name(), (int) info.offset(), (int) info.size(), var.typeId(),
-                    var.linkage() != BtfType.Linkage.STATIC));
+        for (DatasecPlacement.PlacedVar placed : DatasecPlacement.place(elf, section, btf, datasec)) {
+            variables.add(new GlobalDataSpec.Variable(placed.var().name(), (int) placed.offset(), (int) placed.size(),
+                    placed.var().typeId(), placed.var().linkage() != BtfType.Linkage.STATIC));
         }
         return variables;
     }

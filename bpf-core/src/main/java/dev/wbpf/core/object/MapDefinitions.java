@@ -49,15 +49,15 @@ final class MapDefinitions {
         BtfType.DataSec datasec = btf.dataSec(BTF_MAPS)
                 .orElseThrow(() -> fail("BTF has no DATASEC for .maps, so its map definitions cannot be read"));
         Map<Long, String> names = new LinkedHashMap<>();
-        Map<String, BtfType.VarSecInfo> placement = new LinkedHashMap<>();
+        Map<String, DatasecPlacement.PlacedVar> placement = new LinkedHashMap<>();
         Map<String, BtfType.Struct> definitions = new LinkedHashMap<>();
-        for (BtfType.VarSecInfo info : datasec.vars()) {
-            BtfType.Var var = btf.type(info.typeId(), BtfType.Var.class);
+        for (DatasecPlacement.PlacedVar placed : DatasecPlacement.place(elf, section, btf, datasec)) {
+            BtfType.Var var = placed.var();
             if (!(btf.type(btf.resolve(var.typeId())) instanceof BtfType.Struct def)) {
                 throw fail("map " + var.name() + " in .maps is not defined by a struct");
             }
-            names.put(info.offset(), var.name());
-            placement.put(var.name(), info);
+            names.put(placed.offset(), var.name());
+            placement.put(var.name(), placed);
             definitions.put(var.name(), def);
         }
         namesByOffset.put(section.index(), names);
@@ -171,16 +171,17 @@ final class MapDefinitions {
 
     /** {@code .values = { [i] = &x }}: relocations in .maps at the i-th pointer of the values array. */
     private Map<String, List<MapSpec.SlotInitializer>> slotInitializers(
-            ElfSection section, Map<String, BtfType.VarSecInfo> placement, Map<String, BtfType.Struct> definitions) {
+            ElfSection section, Map<String, DatasecPlacement.PlacedVar> placement,
+            Map<String, BtfType.Struct> definitions) {
         Map<String, List<MapSpec.SlotInitializer>> result = new LinkedHashMap<>();
         for (ElfRelocation relocation : elf.relocationsFor(section)) {
             String owner = null;
             long valuesStart = 0;
             for (var entry : placement.entrySet()) {
-                BtfType.VarSecInfo info = entry.getValue();
-                if (relocation.offset() >= info.offset() && relocation.offset() < info.offset() + info.size()) {
+                DatasecPlacement.PlacedVar placed = entry.getValue();
+                if (relocation.offset() >= placed.offset() && relocation.offset() < placed.offset() + placed.size()) {
                     owner = entry.getKey();
-                    valuesStart = info.offset() + valuesOffset(owner, definitions.get(owner));
+                    valuesStart = placed.offset() + valuesOffset(owner, definitions.get(owner));
                 }
             }
             if (owner == null || relocation.offset() < valuesStart || (relocation.offset() - valuesStart) % 8 != 0) {
