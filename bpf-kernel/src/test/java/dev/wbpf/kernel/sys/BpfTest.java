@@ -11,12 +11,11 @@ import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.KernelException;
+import dev.wbpf.kernel.KernelObjects;
 import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.TestPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -123,8 +122,8 @@ class BpfTest {
 
     @Test
     void nothingCreatedRemainsAfterClose() throws Exception {
-        Set<Integer> mapsBefore = new HashSet<>(Bpf.allIds(Bpf.ObjectKind.MAP));
-        Set<Integer> progsBefore = new HashSet<>(Bpf.allIds(Bpf.ObjectKind.PROGRAM));
+        Set<Integer> mapsBefore = KernelObjects.snapshot(Bpf.ObjectKind.MAP);
+        Set<Integer> progsBefore = KernelObjects.snapshot(Bpf.ObjectKind.PROGRAM);
         int mapId;
         int progId;
         try (Fd map = Bpf.mapCreate(MapCreateRequest.of(MAP_TYPE_HASH, 4, 4, 8));
@@ -137,26 +136,7 @@ class BpfTest {
                 assertEquals(progId, Bpf.progInfo(byId.raw()).id());
             }
         }
-        assertGone(Bpf.ObjectKind.MAP, mapId, mapsBefore);
-        assertGone(Bpf.ObjectKind.PROGRAM, progId, progsBefore);
-    }
-
-    /**
-     * The ids this test created must be gone. Other processes may create objects meanwhile, so the
-     * before/after difference is only reported, not asserted empty. Freeing can lag a moment behind
-     * close (RCU), hence the short poll.
-     */
-    static void assertGone(Bpf.ObjectKind kind, int id, Set<Integer> before) throws InterruptedException {
-        List<Integer> after = Bpf.allIds(kind);
-        for (int i = 0; i < 100 && after.contains(id); i++) {
-            Thread.sleep(10);
-            after = Bpf.allIds(kind);
-        }
-        assertFalse(after.contains(id), kind + " id " + id + " still exists after close");
-        Set<Integer> added = new HashSet<>(after);
-        added.removeAll(before);
-        if (!added.isEmpty()) {
-            System.err.println("note: " + kind + " ids " + added + " appeared meanwhile (another process?)");
-        }
+        KernelObjects.assertGone(Bpf.ObjectKind.MAP, mapId, mapsBefore);
+        KernelObjects.assertGone(Bpf.ObjectKind.PROGRAM, progId, progsBefore);
     }
 }
