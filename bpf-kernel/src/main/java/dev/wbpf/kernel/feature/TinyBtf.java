@@ -51,11 +51,12 @@ public final class TinyBtf {
         return type(null, KIND_PTR, 0, target);
     }
 
+    /** Parameters are named p0, p1, …: the kernel rejects a FUNC whose prototype has unnamed ones. */
     public int functionPrototype(int returnType, int... parameterTypes) {
         int id = type(null, KIND_FUNC_PROTO, parameterTypes.length, returnType);
-        for (int parameter : parameterTypes) {
-            u32(0); // unnamed parameter
-            u32(parameter);
+        for (int i = 0; i < parameterTypes.length; i++) {
+            u32(string("p" + i));
+            u32(parameterTypes[i]);
         }
         return id;
     }
