@@ -1,0 +1,50 @@
+package dev.wbpf.kernel.sys;
+
+/** The bpf(2) commands wbpf issues, with their numbers from {@code enum bpf_cmd}. */
+public enum BpfCommand {
+    MAP_CREATE(0),
+    MAP_LOOKUP_ELEM(1),
+    MAP_UPDATE_ELEM(2),
+    MAP_DELETE_ELEM(3),
+    MAP_GET_NEXT_KEY(4),
+    PROG_LOAD(5),
+    OBJ_PIN(6),
+    OBJ_GET(7),
+    PROG_TEST_RUN(10),
+    PROG_GET_NEXT_ID(11),
+    MAP_GET_NEXT_ID(12),
+    PROG_GET_FD_BY_ID(13),
+    MAP_GET_FD_BY_ID(14),
+    OBJ_GET_INFO_BY_FD(15),
+    RAW_TRACEPOINT_OPEN(17),
+    BTF_LOAD(18),
+    BTF_GET_FD_BY_ID(19),
+    MAP_LOOKUP_AND_DELETE_ELEM(21),
+    MAP_FREEZE(22),
+    BTF_GET_NEXT_ID(23),
+    MAP_LOOKUP_BATCH(24),
+    MAP_LOOKUP_AND_DELETE_BATCH(25),
+    MAP_UPDATE_BATCH(26),
+    MAP_DELETE_BATCH(27),
+    LINK_CREATE(28),
+    LINK_GET_FD_BY_ID(30),
+    LINK_GET_NEXT_ID(31),
+    LINK_DETACH(34);
+
+    private final int number;
+    private final String operationName;
+
+    BpfCommand(int number) {
+        this.number = number;
+        this.operationName = "BPF_" + name();
+    }
+
+    public int number() {
+        return number;
+    }
+
+    /** The name the uapi header uses, e.g. {@code BPF_MAP_CREATE}, for error messages. */
+    public String operationName() {
+        return operationName;
+    }
+}
