@@ -116,9 +116,10 @@ final class ProgramLinker {
                 code[i * Instruction.SIZE + b] = (byte) (slots[i] >>> (8 * b));
             }
         }
-        List<String> subprograms = order.subList(1, order.size()).stream().map(CodeFunction::name).toList();
+        List<ProgramSpec.LinkedFunction> linked = order.stream()
+                .map(f -> new ProgramSpec.LinkedFunction(f.name(), bases.get(f), f.length())).toList();
         return new ProgramSpec(entry.name(), entry.section().name(), definition(entry.section().name()), license,
-                code, entry.length(), subprograms, relocations, funcInfos, lineInfos, coreRelocations);
+                code, linked, relocations, funcInfos, lineInfos, coreRelocations);
     }
 
     /** libbpf's meaning of the section name; sections it does not know load as UNSPEC and attach nowhere. */

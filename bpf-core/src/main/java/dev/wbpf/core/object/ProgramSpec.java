@@ -18,20 +18,33 @@ import java.util.List;
  * @param section     the ELF section it lives in
  * @param definition  what the section name means (type, expected attach, attach kind, target)
  * @param license     the object's license string
- * @param ownLength   number of instruction slots of the program's own function (before subprograms)
- * @param subprograms names of the appended subprograms, in the order they were appended
+ * @param functions   the linked functions: the program's own first, then each appended subprogram
  */
 public record ProgramSpec(String name, String section, ProgramSection definition, String license, byte[] code,
-                          int ownLength, List<String> subprograms, List<Relocation> relocations,
+                          List<LinkedFunction> functions, List<Relocation> relocations,
                           List<FuncInfo> funcInfos, List<LineInfo> lineInfos, List<CoreRelocation> coreRelocations) {
 
     public ProgramSpec {
         code = code.clone();
-        subprograms = List.copyOf(subprograms);
+        functions = List.copyOf(functions);
         relocations = List.copyOf(relocations);
         funcInfos = List.copyOf(funcInfos);
         lineInfos = List.copyOf(lineInfos);
         coreRelocations = List.copyOf(coreRelocations);
+    }
+
+    /** A function in the linked code, occupying slots {@code [start, start + length)}. */
+    public record LinkedFunction(String name, int start, int length) {
+    }
+
+    /** Number of instruction slots of the program's own function, before any subprogram. */
+    public int ownLength() {
+        return functions.getFirst().length();
+    }
+
+    /** Names of the appended subprograms, in the order they were appended. */
+    public List<String> subprograms() {
+        return functions.stream().skip(1).map(LinkedFunction::name).toList();
     }
 
     /** The linked code, little-endian 8-byte slots, as bpf(BPF_PROG_LOAD) takes it (a copy). */
@@ -63,6 +76,6 @@ public record ProgramSpec(String name, String section, ProgramSection definition
 
     @Override
     public String toString() {
-        return "ProgramSpec[" + name + " in " + section + ", " + instructionCount() + " insns, subprograms=" + subprograms + "]";
+        return "ProgramSpec[" + name + " in " + section + ", " + instructionCount() + " insns, subprograms=" + subprograms() + "]";
     }
 }
