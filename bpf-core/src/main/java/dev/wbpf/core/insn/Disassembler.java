@@ -108,6 +108,8 @@ public final class Disassembler {
         int src = insn.src();
         int off = insn.offset();
         boolean x = source(op) == X;
+        // LLVM ignores src and offset where its encoding does not use them; only decoded
+        // registers must be r0..r11.
         if (!validRegister(dst)) {
             return null;
         }
@@ -240,7 +242,7 @@ public final class Disassembler {
             case EXIT -> {
                 return is64 && !x && insn.imm() == 0 ? "exit" : null;
             }
-            case 0xe0 -> {
+            case JCOND -> {
                 return v19() && is64 && !x ? "may_goto " + branch(insn.offset(), address, labels) : null;
             }
             case 0xf0 -> {

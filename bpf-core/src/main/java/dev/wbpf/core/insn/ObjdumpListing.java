@@ -58,6 +58,11 @@ public final class ObjdumpListing {
             }
             out.append('\n').append(String.format("%016x", start)).append(" <").append(labels.get(i).name()).append(">:\n");
             int index = (int) start;
+            if (isData(labels.get(i))) {
+                // A data symbol inside a text section: llvm-objdump shows the bytes, not code.
+                dumpData(code, index, (int) end, out);
+                continue;
+            }
             while (index < end) {
                 int zeros = leadingZeros(code, index, (int) end);
                 if (zeros >= 8) {
@@ -97,7 +102,10 @@ public final class ObjdumpListing {
             }
             labels.add(new Label(symbol.value(), symbol.name(), symbol.type()));
         }
+        // Observed llvm-objdump-16 behaviour: at a shared address a data symbol never wins over
+        // a code symbol; otherwise the last name in byte order does.
         labels.sort(Comparator.comparing(Label::address, Long::compareUnsigned)
+                .thenComparing(label -> !isData(label))
                 .thenComparing(Label::name, ObjdumpListing::compareBytes)
                 .thenComparingInt(Label::type));
         if (labels.isEmpty() || labels.getFirst().address() != 0) {
@@ -131,6 +139,29 @@ public final class ObjdumpListing {
             long displacement = target - label.address();
             return displacement == 0 ? label.name() : label.name() + "+0x" + Long.toHexString(displacement);
         };
+    }
+
+    private static boolean isData(Label label) {
+        return label.type() == ElfSymbol.STT_OBJECT || label.type() == STT_COMMON;
+    }
+
+    private static final int STT_COMMON = 5;
+
+    /** llvm-objdump's data dump: up to 8 bytes a line, hex address, hex bytes, then ASCII. */
+    private static void dumpData(byte[] code, int index, int end, StringBuilder out) {
+        StringBuilder ascii = new StringBuilder();
+        for (; index < end; index++) {
+            if (ascii.isEmpty()) {
+                out.append(String.format("%8x:", index));
+            }
+            int b = code[index] & 0xff;
+            out.append(String.format(" %02x", b));
+            ascii.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+            if (ascii.length() == 8 || index == end - 1) {
+                out.append(" ".repeat(3 * (8 - ascii.length()))).append("         ").append(ascii).append('\n');
+                ascii.setLength(0);
+            }
+        }
     }
 
     private static int leadingZeros(byte[] code, int from, int end) {

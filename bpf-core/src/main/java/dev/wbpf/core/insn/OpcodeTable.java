@@ -3,8 +3,8 @@ package dev.wbpf.core.insn;
 import static dev.wbpf.core.insn.Opcodes.*;
 
 /**
- * Which encodings RFC 9669 (plus the CALLX extension that clang emits for indirect calls)
- * defines. Answers per slot, looking at the opcode and at the fields whose value selects a
+ * Which encodings RFC 9669 defines, plus the two kernel extensions clang emits: CALLX (indirect
+ * call) and may_goto (JMP|JCOND). Answers per slot, looking at the opcode and at the fields whose value selects a
  * different instruction (offset of DIV/MOD/MOV, imm of END and ATOMIC, src of CALL and LDDW).
  */
 public final class OpcodeTable {
@@ -66,6 +66,7 @@ public final class OpcodeTable {
                 yield src == CALL_HELPER || src == PSEUDO_CALL || src == PSEUDO_KFUNC_CALL ? null : "call with src " + src;
             }
             case EXIT -> jmp64 && source(op) == K ? null : unknown(op);
+            case JCOND -> jmp64 && source(op) == K && insn.src() == 0 ? null : unknown(op);
             default -> unknown(op);
         };
     }

@@ -71,6 +71,11 @@ public final class Opcodes {
     public static final int JLE = 0xb0;
     public static final int JSLT = 0xc0;
     public static final int JSLE = 0xd0;
+    /**
+     * Kernel extension beyond RFC 9669 (BPF_JCOND): with src 0 it is "may_goto", a jump the
+     * kernel may take to bound loop iterations; clang 19 emits it for bpf_for/can_loop.
+     */
+    public static final int JCOND = 0xe0;
 
     // Atomic operations, carried in the imm field of STX|ATOMIC.
     public static final int FETCH = 0x01;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wbpf.core.Fixtures;
+import dev.wbpf.core.testing.Fixtures;
 import dev.wbpf.core.btf.CoreRelocationKind;
 import dev.wbpf.core.btf.FuncInfo;
 import dev.wbpf.core.insn.Instruction;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.wbpf.core.BpfFormatException;
-import dev.wbpf.core.Fixtures;
+import dev.wbpf.core.testing.Fixtures;
 import dev.wbpf.core.elf.ElfFile;
 import dev.wbpf.core.elf.ElfSection;
 import java.nio.ByteBuffer;
