@@ -96,6 +96,25 @@ public final class Memory {
         interner.clear();
     }
 
+    /** The current table size; pass it to {@link #truncate} to forget regions added after this point. */
+    public int mark() {
+        return count;
+    }
+
+    /** Forgets the regions added since {@link #mark()} returned {@code mark}. */
+    public void truncate(int mark) {
+        if (mark < permanentCount || mark > count) {
+            throw new IllegalArgumentException("bad region mark " + mark);
+        }
+        for (int i = mark; i < count; i++) {
+            data[i] = null;
+            owners[i] = null;
+            names[i] = null;
+        }
+        count = mark;
+        interner.clear();
+    }
+
     /** Makes a region unusable, e.g. a ring buffer record after submit; later accesses fault. */
     public void retire(int region) {
         size[region] = RETIRED;
