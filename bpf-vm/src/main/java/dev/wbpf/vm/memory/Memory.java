@@ -165,7 +165,7 @@ public final class Memory {
      */
     public int check(long address, int length, boolean write, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || length < 0 || off > size[r] - length || (write && !writable[r])) {
             throw fault(insn, address, length, write);
         }
@@ -173,14 +173,14 @@ public final class Memory {
     }
 
     public int arrayIndex(int region, long address) {
-        return base[region] + (int) address;
+        return base[region] + Pointers.offset(address);
     }
 
     // ---- the checked accesses the interpreter uses; small so that the JIT inlines them ----
 
     public long load8(long address, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off >= size[r]) {
             throw fault(insn, address, 1, false);
         }
@@ -189,7 +189,7 @@ public final class Memory {
 
     public long load16(long address, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 2) {
             throw fault(insn, address, 2, false);
         }
@@ -198,7 +198,7 @@ public final class Memory {
 
     public long load32(long address, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 4) {
             throw fault(insn, address, 4, false);
         }
@@ -207,7 +207,7 @@ public final class Memory {
 
     public long load64(long address, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 8) {
             throw fault(insn, address, 8, false);
         }
@@ -216,7 +216,7 @@ public final class Memory {
 
     public void store8(long address, long value, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off >= size[r] || !writable[r]) {
             throw fault(insn, address, 1, true);
         }
@@ -225,7 +225,7 @@ public final class Memory {
 
     public void store16(long address, long value, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 2 || !writable[r]) {
             throw fault(insn, address, 2, true);
         }
@@ -234,7 +234,7 @@ public final class Memory {
 
     public void store32(long address, long value, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 4 || !writable[r]) {
             throw fault(insn, address, 4, true);
         }
@@ -243,7 +243,7 @@ public final class Memory {
 
     public void store64(long address, long value, int insn) {
         int r = (int) (address >>> 32);
-        int off = (int) address;
+        int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 8 || !writable[r]) {
             throw fault(insn, address, 8, true);
         }
@@ -274,10 +274,10 @@ public final class Memory {
     public long atomic(AtomicOp op, boolean wide, long address, long operand, long expected, int insn) {
         int width = wide ? 8 : 4;
         int r = check(address, width, true, insn);
-        if ((address & (width - 1)) != 0) {
-            throw new MemoryFault(insn, "misaligned atomic " + op.mnemonic() + " of " + width + " bytes at " + where(r, (int) address));
+        if ((Pointers.offset(address) & (width - 1)) != 0) {
+            throw new MemoryFault(insn, "misaligned atomic " + op.mnemonic() + " of " + width + " bytes at " + where(r, Pointers.offset(address)));
         }
-        return AtomicAccess.apply(op, wide, data[r], base[r] + (int) address, operand, expected);
+        return AtomicAccess.apply(op, wide, data[r], arrayIndex(r, address), operand, expected);
     }
 
     // ---- fault messages ----

@@ -6,6 +6,9 @@ package dev.wbpf.vm.memory;
  * offset and keeps the region, which is exactly what BPF pointer arithmetic needs; anything that
  * leaves the region (or was never a pointer) fails the bounds check when dereferenced.
  *
+ * <p>The offset is stored biased by 2^31, so that arithmetic up to 2 GiB below a region's start
+ * (e.g. {@code fp-520}) stays in that region's id and the fault message can name the region.
+ *
  * <p>Region id 0 is never allocated, so 0 (NULL) and every small scalar are invalid pointers.
  * Two ids above every region the table can hold mark values that may be passed around but not
  * dereferenced: map handles and function pointers.
@@ -19,7 +22,7 @@ public final class Pointers {
     public static final int FUNCTION_REGION = 0x7fff_ff01;
 
     public static long of(int region, int offset) {
-        return (long) region << 32 | (offset & 0xffff_ffffL);
+        return (long) region << 32 | ((offset ^ Integer.MIN_VALUE) & 0xffff_ffffL);
     }
 
     public static int region(long pointer) {
@@ -27,7 +30,7 @@ public final class Pointers {
     }
 
     public static int offset(long pointer) {
-        return (int) pointer;
+        return (int) pointer ^ Integer.MIN_VALUE;
     }
 
     public static long mapHandle(int slot) {
