@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * {@code RINGBUF}: a multi-producer, single-consumer byte ring of power-of-two capacity
  * ({@code max_entries}), with the kernel's record layout: an 8-byte header (u32 length with the
  * BUSY bit 31 and DISCARD bit 30, u32 page offset) followed by the data, each record padded to
- * 8 bytes. Producers {@link #reserve} a record, write it in place, then {@link #submit} or
+ * 8 bytes. Headers are only touched under the ring's lock, which orders them with the data writes. Producers {@link #reserve} a record, write it in place, then {@link #submit} or
  * {@link #discard}; the consumer sees records in reservation order and stops at the first one
  * still busy. A reservation that does not fit is refused and counted in {@link #drops()}.
  *
@@ -68,13 +68,13 @@ public final class RingBufferMap extends VmMap {
             return -1;
         }
         if (padding > 0) {
-            I32.setRelease(data, position + 4, 0);
-            I32.setRelease(data, position, (padding - HEADER_SIZE) | DISCARD);
+            I32.set(data, position + 4, 0);
+            I32.set(data, position, (padding - HEADER_SIZE) | DISCARD);
             producer += padding;
             position = 0;
         }
         I32.set(data, position + 4, position / 8);
-        I32.setRelease(data, position, size | BUSY);
+        I32.set(data, position, size | BUSY);
         producer += total;
         return position + HEADER_SIZE;
     }
@@ -82,15 +82,15 @@ public final class RingBufferMap extends VmMap {
     /** Commits the record whose data starts at {@code dataIndex}. */
     public synchronized void submit(int dataIndex) {
         int header = dataIndex - HEADER_SIZE;
-        int len = (int) I32.getAcquire(data, header);
-        I32.setRelease(data, header, len & ~(BUSY | DISCARD));
+        int len = (int) I32.get(data, header);
+        I32.set(data, header, len & ~(BUSY | DISCARD));
     }
 
     /** Drops the record whose data starts at {@code dataIndex}; the consumer skips it. */
     public synchronized void discard(int dataIndex) {
         int header = dataIndex - HEADER_SIZE;
-        int len = (int) I32.getAcquire(data, header);
-        I32.setRelease(data, header, (len & ~BUSY) | DISCARD);
+        int len = (int) I32.get(data, header);
+        I32.set(data, header, (len & ~BUSY) | DISCARD);
     }
 
     /** Copies {@code length} bytes of {@code source} into a new record; 0 or errno (EAGAIN-like E2BIG when full). */
@@ -117,7 +117,7 @@ public final class RingBufferMap extends VmMap {
                     return delivered;
                 }
                 int position = (int) (consumer & mask);
-                int header = (int) I32.getAcquire(data, position);
+                int header = (int) I32.get(data, position);
                 if ((header & BUSY) != 0) {
                     return delivered;
                 }
