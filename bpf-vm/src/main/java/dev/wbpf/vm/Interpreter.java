@@ -257,7 +257,7 @@ public final class Interpreter implements Machine {
                     }
                 }
                 case 0x8d -> { // callx: the register holds a function pointer (LDDW src=4)
-                    long target = r[imm != 0 && (imm & ~0xf) == 0 ? imm : dst]; // LLVM before 19 put the register in imm
+                    long target = r[imm >= 1 && imm <= 10 ? imm : dst]; // LLVM before 19 put the register in imm
                     int entry = Pointers.offset(target);
                     if (!Pointers.isFunction(target) || !prog.isFunctionEntry(entry)) {
                         throw new HelperFault(pc, "callx to 0x" + Long.toHexString(target) + ", which is not a function of the program");

@@ -138,11 +138,7 @@ class HelperTest {
     @Test void tailCallReplacesTheProgramAndStopsAfter33() {
         ProgArrayMap jumps = (ProgArrayMap) VmMaps.create(MapDefinition.of("jumps", MapType.PROG_ARRAY, 4, 4, 2), 1);
         VmMap counter = map(MapType.ARRAY, 4, 8, 1);
-        // program: counter += 1; tail_call(ctx, jumps, 0); return 1000 + counter (reached when the tail call fails)
-        Asm self = lookupKey0(asm()).jmpImm(0x10, 0, 0, 8).mov64Imm(1, 1).atomic64(0, 1, 0, 0x00)
-                .ldMap(2, 1).mov64Imm(3, 0).call(HelperIds.TAIL_CALL)
-                .exit().exit()
-                ;
+        // counter += 1; tail_call(ctx, jumps, 0) into itself; once the limit stops it, return the counter
         // After the failing tail call r0 still holds the lookup pointer; return the counter instead.
         Asm program = lookupKey0(asm()).mov64Reg(6, 0).mov64Imm(1, 1).atomic64(6, 1, 0, 0x00)
                 .ldMap(2, 1).mov64Imm(3, 0).call(HelperIds.TAIL_CALL)
@@ -151,7 +147,6 @@ class HelperTest {
         jumps.set(0, prog);
         long r0 = new Interpreter(prog).execute(new ExecutionContext(0, Vm.quietEnvironment()));
         assertEquals(34L, r0, "the first run plus 33 tail calls");
-        assertEquals(self.size() > 0, true);
     }
 
     @Test void tailCallToAnEmptySlotFallsThrough() {
