@@ -24,7 +24,10 @@ import java.util.Set;
  *
  * <p>{@code rodata} and {@code data} point into the embedded ELF image itself, at the section's
  * file offset, so what the guest writes there before {@code __load} is what the host loads.
- * {@code bss} has no bytes in the image; it points to zeroed guest memory.
+ * {@code bss} has no bytes in the image; it points to zeroed guest memory. Static variables are
+ * not exposed (they become padding). The types of the variables are defined in the header, each
+ * under its own guard ({@code WBPF_TYPE_struct_NAME}): a guest that shares its own definition
+ * with the BPF program defines that macro before including the skeleton.
  */
 public final class SkeletonGenerator {
     private static final int BYTES_PER_LINE = 16;
@@ -146,8 +149,8 @@ public final class SkeletonGenerator {
         int pad = 0;
         Set<String> seen = new HashSet<>();
         for (GlobalDataSpec.Variable v : vars) {
-            if (!TypesGenerator.cIdentifier(v.name()).equals(v.name())) {
-                continue; // a compiler-made static such as func.____fmt: left to the padding
+            if (!v.global() || !TypesGenerator.cIdentifier(v.name()).equals(v.name())) {
+                continue; // static variables (and compiler-made ones such as func.____fmt) stay private, as padding
             }
             if (v.offset() < pos || !seen.add(v.name())) {
                 throw new GenerationException(g.section() + ": variable " + v.name() + " overlaps the previous one");

@@ -83,7 +83,7 @@ class GeneratorsCompileTest {
                 continue;
             }
             for (GlobalDataSpec.Variable v : g.variables()) {
-                if (v.name().matches("[A-Za-z_]\\w*")) {
+                if (v.global() && v.name().matches("[A-Za-z_]\\w*")) {
                     checks.append("_Static_assert(__builtin_offsetof(struct ").append(prefix).append("__").append(field)
                             .append(", ").append(v.name()).append(") == ").append(v.offset()).append(", \"test\");\n");
                     checked++;
