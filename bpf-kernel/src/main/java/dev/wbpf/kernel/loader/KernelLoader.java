@@ -84,6 +84,12 @@ public final class KernelLoader {
     }
 
     private KernelObject run() {
+        for (String name : options.constants().keySet()) {
+            boolean known = spec.globals().stream().flatMap(g -> g.variables().stream()).anyMatch(v -> v.name().equals(name));
+            if (!known) {
+                throw new IllegalArgumentException("object " + spec.objectName() + " has no global variable `" + name + "`");
+            }
+        }
         try {
             loadBtf();
             createMaps();
@@ -132,6 +138,13 @@ public final class KernelLoader {
             byte[] value = data.initial();
             if (data.kind() == GlobalDataSpec.Kind.KCONFIG) {
                 Kconfig.fill(value, spec.externs(), spec.btf(), options.kconfig());
+            } else {
+                for (GlobalDataSpec.Variable v : data.variables()) {
+                    byte[] given = options.constants().get(v.name());
+                    if (given != null) {
+                        System.arraycopy(given, 0, value, v.offset(), Math.min(given.length, v.size()));
+                    }
+                }
             }
             if (!reusedPins.contains(data.mapName())) {
                 map.update(new byte[4], padded(value, map.valueSize()));

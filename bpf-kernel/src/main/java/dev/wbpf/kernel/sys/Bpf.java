@@ -322,6 +322,24 @@ public final class Bpf {
         }
     }
 
+    /**
+     * BPF_RAW_TRACEPOINT_OPEN: attaches a raw tracepoint program to {@code name}, or, with a null
+     * name, a tracing program (tp_btf, fentry/fexit, lsm) to the target its attach_btf_id names.
+     */
+    public static Fd rawTracepointOpen(String name, int programFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            BpfAttr attr = BpfAttr.allocate(arena, BpfAttr.RawTracepointOpen.SIZE)
+                    .pointer(BpfAttr.RawTracepointOpen.NAME, name == null ? null : arena.allocateFrom(name))
+                    .u32(BpfAttr.RawTracepointOpen.PROG_FD, programFd);
+            long fd = Syscalls.bpfOrErrno(BpfCommand.RAW_TRACEPOINT_OPEN, attr.segment());
+            if (fd < 0) {
+                throw new KernelException(BpfCommand.RAW_TRACEPOINT_OPEN.operationName(), (int) -fd,
+                        name == null ? "program fd " + programFd : "raw tracepoint " + name, "");
+            }
+            return Fd.adopt((int) fd);
+        }
+    }
+
     public static Fd linkCreate(LinkCreateRequest request) {
         try (Arena arena = Arena.ofConfined()) {
             long fd = Syscalls.bpfOrErrno(BpfCommand.LINK_CREATE, linkCreateAttr(arena, request).segment());

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KernelLoaderTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"atomics", "cpuv4", "execsnoop", "globals", "map_in_map", "misc_maps", "opensnoop",
+    @ValueSource(strings = {"atomics", "cpuv4", "execsnoop", "globals", "links", "map_in_map", "misc_maps", "opensnoop",
             "runqlat", "sockfilter", "subprogs", "uprobe", "xdp_parse"})
     void everyFixtureThatLoadsWithBpftoolLoads(String name) throws Exception {
         BpfObjectSpec spec = Fixtures.spec(name);
