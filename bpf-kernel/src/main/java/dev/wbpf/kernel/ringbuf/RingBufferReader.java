@@ -101,6 +101,15 @@ public final class RingBufferReader implements AutoCloseable {
      */
     public int consume(Consumer<MemorySegment> callback) {
         ensureOpen();
+        return consume(consumer, producer, data, mask, callback);
+    }
+
+    /**
+     * The consuming loop over the three regions (consumer page, producer page, data area mapped
+     * twice); package-private so that tests can run it over a ring they write themselves.
+     */
+    static int consume(MemorySegment consumer, MemorySegment producer, MemorySegment data, long mask,
+            Consumer<MemorySegment> callback) {
         long consumerPos = (long) LONG.getAcquire(consumer, 0L);
         int count = 0;
         while (true) {
