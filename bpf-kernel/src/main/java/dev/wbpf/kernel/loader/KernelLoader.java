@@ -289,7 +289,8 @@ public final class KernelLoader {
         ProgLoadRequest request = ProgLoadRequest.of(def.type().kernelValue(), code, spec.license())
                 .withName(kernelName(p.name()))
                 .withExpectedAttachType(def.expectedAttach().kernelValue())
-                .withLogLevel(options.logLevel());
+                .withLogLevel(options.logLevel())
+                .withKernelVersion(spec.kernelVersion() != 0 ? spec.kernelVersion() : Kconfig.kernelVersion());
         int flags = (def.sleepable() ? BPF_F_SLEEPABLE : 0) | (def.fragments() ? BPF_F_XDP_HAS_FRAGS : 0);
         if (flags != 0) {
             request = request.withFlags(flags);

@@ -223,6 +223,7 @@ public final class Bpf {
                 .u32(BpfAttr.ProgLoad.INSN_CNT, request.instructionCount())
                 .pointer(BpfAttr.ProgLoad.INSNS, copy(arena, request.instructions()))
                 .pointer(BpfAttr.ProgLoad.LICENSE, arena.allocateFrom(request.license()))
+                .u32(BpfAttr.ProgLoad.KERN_VERSION, request.kernelVersion())
                 .u32(BpfAttr.ProgLoad.PROG_FLAGS, request.flags())
                 .objectName(BpfAttr.ProgLoad.PROG_NAME, request.name())
                 .u32(BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE, request.expectedAttachType())

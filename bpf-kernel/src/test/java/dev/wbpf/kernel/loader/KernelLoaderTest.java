@@ -131,4 +131,84 @@ class KernelLoaderTest {
         assertEquals(Set.of(), progsAfter, "programs left behind");
         assertEquals(Set.of(), mapsAfter, "maps left behind");
     }
+
+    private static int u32(byte[] b) {
+        return java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    private static byte[] key(int k) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(k).array();
+    }
+
+    @Test
+    void slotInitialisersPutMapsAndProgramsInTheirSlots() {
+        try (KernelObject maps = KernelLoader.load(Fixtures.spec("map_in_map"));
+                KernelObject misc = KernelLoader.load(Fixtures.spec("misc_maps"))) {
+            KernelMap outer = maps.map("outer_arr");
+            assertEquals(maps.map("inner_a").id(), u32(outer.lookup(key(0)).orElseThrow()));
+            assertEquals(java.util.Optional.empty(), outer.lookup(key(1)));
+            assertEquals(maps.map("inner_b").id(), u32(outer.lookup(key(2)).orElseThrow()));
+            assertEquals(maps.map("inner_h").id(), u32(maps.map("outer_hash").lookup(key(1)).orElseThrow()));
+            KernelMap jumps = misc.map("jmp_table");
+            assertEquals(misc.program("tail_stage1").id(), u32(jumps.lookup(key(1)).orElseThrow()));
+            assertEquals(misc.program("tail_stage2").id(), u32(jumps.lookup(key(2)).orElseThrow()));
+        }
+    }
+
+    @Test
+    void kconfigValuesHaveTheirDeclaredTypes() {
+        BpfObjectSpec spec = Fixtures.spec("misc_maps");
+        java.util.Map<String, String> config = Kconfig.load();
+        try (KernelObject object = KernelLoader.load(spec,
+                LoadOptions.defaults().withKconfig(java.util.Map.of("CONFIG_HZ", "1000")))) {
+            byte[] value = object.map(spec.global(".kconfig").orElseThrow().mapName()).lookup(new byte[4]).orElseThrow();
+            java.util.function.Function<String, Integer> at = name -> spec.externs().stream()
+                    .filter(x -> x.name().equals(name)).findFirst().orElseThrow().offset();
+            assertEquals(0, value[at.apply("CONFIG_XYZ_DOES_NOT_EXIST")], "missing weak kconfig reads 0");
+            assertEquals(1000, u32(java.util.Arrays.copyOfRange(value, at.apply("CONFIG_HZ"), at.apply("CONFIG_HZ") + 4)),
+                    "LoadOptions override");
+            int jit = u32(java.util.Arrays.copyOfRange(value, at.apply("CONFIG_BPF_JIT"), at.apply("CONFIG_BPF_JIT") + 4));
+            assertEquals(switch (config.getOrDefault("CONFIG_BPF_JIT", "n")) { case "y" -> 1; case "m" -> 2; default -> 0; }, jit);
+            String local = config.getOrDefault("CONFIG_LOCALVERSION", "\"\"");
+            int off = at.apply("CONFIG_LOCALVERSION");
+            int end = off;
+            while (value[end] != 0) {
+                end++;
+            }
+            String expected = local.substring(1, local.length() - 1);
+            assertEquals(expected.substring(0, Math.min(15, expected.length())),
+                    new String(value, off, end - off, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void sanitisedBtfWithEveryNewerKindReplacedStillLoads() {
+        BpfObjectSpec spec = Fixtures.spec("misc_maps");
+        byte[] plain = BtfSanitizer.sanitize(spec, kind -> false);
+        try (dev.wbpf.kernel.Fd fd = Bpf.btfLoad(plain)) {
+            assertTrue(fd.raw() > 0);
+        }
+        dev.wbpf.core.btf.Btf parsed = dev.wbpf.core.btf.Btf.parse("sanitised", plain);
+        assertTrue(parsed.types().stream().noneMatch(t -> t.kind() == dev.wbpf.core.btf.BtfKind.DATASEC
+                || t.kind() == dev.wbpf.core.btf.BtfKind.VAR || t.kind() == dev.wbpf.core.btf.BtfKind.FUNC));
+        // With everything supported, DATASECs carry real sizes and sorted offsets.
+        dev.wbpf.core.btf.Btf full = dev.wbpf.core.btf.Btf.parse("sanitised", BtfSanitizer.sanitize(spec, kind -> true));
+        for (var t : full.types()) {
+            if (t instanceof dev.wbpf.core.btf.BtfType.DataSec d) {
+                assertTrue(d.size() > 0, d.name());
+                long last = -1;
+                for (var v : d.vars()) {
+                    assertTrue(v.offset() >= last && v.offset() + v.size() <= d.size(), d.name() + " " + v);
+                    last = v.offset() + v.size();
+                }
+            }
+        }
+    }
+
+    @Test
+    void kernelNamesAreCutTo15SafeCharacters() {
+        assertEquals("a_very_long_map", KernelLoader.kernelName("a_very_long_map_name"));
+        assertEquals("execsno.rodata", KernelLoader.kernelName("execsno.rodata"));
+        assertEquals("with_dash", KernelLoader.kernelName("with-dash"));
+    }
 }
