@@ -1,12 +1,12 @@
 package dev.wbpf.kernel.map;
 
-import dev.wbpf.core.object.MapType;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.wbpf.core.object.MapType;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.PossibleCpus;
-import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.BatchResult;
+import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.MapCreateRequest;
 import dev.wbpf.kernel.sys.MapInfo;
 import java.lang.foreign.Arena;

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.object.MapType;
+import dev.wbpf.core.prog.AttachType;
+import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.KernelObjects;
 import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.TestPrograms;
-import dev.wbpf.core.object.MapType;
-import dev.wbpf.core.prog.AttachType;
-import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.LinkCreateRequest;
 import dev.wbpf.kernel.sys.LinkInfo;

@@ -211,4 +211,18 @@ class KernelLoaderTest {
         assertEquals("execsno.rodata", KernelLoader.kernelName("execsno.rodata"));
         assertEquals("with_dash", KernelLoader.kernelName("with-dash"));
     }
+
+    @Test
+    void typedKsymsResolveToBtfIdsAndTheKernelSaysWhenItLacksTheAddress() {
+        // ksym.bpf.c: typed per-CPU ksyms; this kernel (no CONFIG_KALLSYMS_ALL) cannot place them,
+        // which the verifier reports for the first one (libbpf fails the same way).
+        BpfObjectSpec spec = Fixtures.spec("ksym");
+        try (KernelObject object = KernelLoader.load(spec)) {
+            assertEquals(spec.programs().size(), object.programs().size()); // a kernel with KALLSYMS_ALL
+        } catch (KernelException e) {
+            System.out.println("ksym: " + e.getMessage().lines().findFirst().orElse("") + " / " + e.kernelLog().strip().lines().reduce((a, b) -> b).orElse(""));
+            assertTrue(e.getMessage().startsWith("kernel refused program `"), e.getMessage());
+            assertTrue(e.kernelLog().contains("runqueues") || e.kernelLog().contains("bpf_prog_active"), e.kernelLog());
+        }
+    }
 }

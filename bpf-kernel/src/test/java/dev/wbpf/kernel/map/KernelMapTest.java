@@ -1,14 +1,14 @@
 package dev.wbpf.kernel.map;
 
-import dev.wbpf.core.btf.BtfType;
-import dev.wbpf.core.btf.BtfWriter;
-import dev.wbpf.core.object.MapType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.btf.BtfType;
+import dev.wbpf.core.btf.BtfWriter;
+import dev.wbpf.core.object.MapType;
 import dev.wbpf.kernel.Bpffs;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
