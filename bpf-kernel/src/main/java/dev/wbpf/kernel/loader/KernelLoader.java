@@ -216,7 +216,7 @@ public final class KernelLoader {
         } catch (KernelException e) {
             throw new KernelException("kernel refused map `" + m.name() + "` (" + m.type().displayName() + ", key "
                     + m.keySize() + ", value " + m.valueSize() + ", max_entries " + maxEntries + "): "
-                    + e.getMessage(), e.operation(), e.errnoNumber(), e.kernelLog(), e);
+                    + e.getMessage() + Privileges.hint(e), e.operation(), e.errnoNumber(), e.kernelLog(), e);
         }
     }
 
@@ -324,7 +324,7 @@ public final class KernelLoader {
                     .append(" programs (BPF trampolines/LSM are unavailable or locked down here), even as root");
         } else {
             Errno errno = e.errno();
-            msg.append(errno == Errno.UNKNOWN ? "errno " + e.errnoNumber() : errno.name());
+            msg.append(errno == Errno.UNKNOWN ? "errno " + e.errnoNumber() : errno.name()).append(Privileges.hint(e));
         }
         String tail = tail(e.kernelLog());
         if (!tail.isEmpty()) {
