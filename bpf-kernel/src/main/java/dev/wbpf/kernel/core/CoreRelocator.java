@@ -103,6 +103,20 @@ public final class CoreRelocator {
         };
     }
 
+    /**
+     * The value the compiler assumed, computed from the program's own BTF (libbpf checks that the
+     * instruction holds it before patching; tests use it to check the spec walk).
+     */
+    long localValue(CoreRelocation relo) {
+        int[] raw = parseAccess(relo.accessString());
+        CoreSpec localSpec = switch (kindClass(relo.kind())) {
+            case FIELD -> CoreSpec.parseField(local, relo.typeId(), raw);
+            case ENUM -> CoreSpec.parseEnum(local, relo.typeId(), raw);
+            case TYPE -> new CoreSpec(local, relo.typeId(), List.of(), 0, 0);
+        };
+        return value(relo.kind(), localSpec);
+    }
+
     private enum KindClass { FIELD, TYPE, ENUM }
 
     private static KindClass kindClass(CoreRelocationKind kind) {

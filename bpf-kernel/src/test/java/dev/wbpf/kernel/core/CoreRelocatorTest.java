@@ -169,4 +169,34 @@ class CoreRelocatorTest {
             assertEquals(CoreRelocator.POISON_HELPER, b.getInt(at + 4));
         }
     }
+
+    /** The compiler wrote the local answer into each relocated instruction; our spec walk must agree. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"execsnoop", "runqlat", "opensnoop", "misc_maps", "sockfilter",
+            "xdp_parse", "uprobe", "links", "tracing", "ksym"})
+    void localValuesMatchWhatClangPutInTheInstructions(String name) {
+        BpfObjectSpec spec = Fixtures.spec(name);
+        CoreRelocator relocator = new CoreRelocator(spec.btf(), vmlinux);
+        int checked = 0;
+        for (ProgramSpec p : spec.programs()) {
+            byte[] code = p.code();
+            ByteBuffer b = ByteBuffer.wrap(code).order(ByteOrder.LITTLE_ENDIAN);
+            for (CoreRelocation r : p.coreRelocations()) {
+                int at = r.insnIndex() * 8;
+                int cls = code[at] & 7;
+                long original = switch (cls) {
+                    case 1, 2, 3 -> b.getShort(at + 2);
+                    case 0 -> (b.getInt(at + 4) & 0xffffffffL) | (long) b.getInt(at + 12) << 32;
+                    default -> b.getInt(at + 4);
+                };
+                long local = relocator.localValue(r);
+                if (cls == 4 || cls == 7) {
+                    local = (int) local;
+                }
+                assertEquals(local, original, name + "/" + p.name() + ": " + r);
+                checked++;
+            }
+        }
+        System.out.println("CO-RE local values checked in " + name + ": " + checked);
+    }
 }
