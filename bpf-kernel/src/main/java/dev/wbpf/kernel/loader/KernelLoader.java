@@ -67,6 +67,7 @@ public final class KernelLoader {
     private final Map<String, KernelProgram> programs = new LinkedHashMap<>();
     private final Map<String, Integer> dataMapBySection = new HashMap<>();
     private final java.util.Set<String> reusedPins = new java.util.HashSet<>();
+    private final List<Path> newPins = new ArrayList<>();
     private Fd btfFd;
     private CoreRelocator core;
 
@@ -103,6 +104,13 @@ public final class KernelLoader {
                 Closer.closeAll(created);
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            for (Path pin : newPins) { // as libbpf: pins made by a failed load go too
+                try {
+                    Files.deleteIfExists(pin);
+                } catch (java.io.IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
             throw e;
         }
@@ -183,6 +191,7 @@ public final class KernelLoader {
         maps.put(m.name(), map);
         if (pin != null) {
             map.pin(pin);
+            newPins.add(pin);
         }
         return map;
     }

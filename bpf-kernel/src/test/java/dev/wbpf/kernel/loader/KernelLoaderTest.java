@@ -119,10 +119,13 @@ class KernelLoaderTest {
         assertTrue(e.kernelLog().contains("exit") || e.kernelLog().contains("jump"), e.kernelLog());
         // Everything created before the failure (maps, the first programs, BTF) is gone again.
         Thread.sleep(50);
-        Set<Integer> progsAfter = new HashSet<>(Bpf.allIds(Bpf.ObjectKind.PROGRAM));
-        progsAfter.removeAll(progsBefore);
-        Set<Integer> mapsAfter = new HashSet<>(Bpf.allIds(Bpf.ObjectKind.MAP));
-        mapsAfter.removeAll(mapsBefore);
+        // Only objects with this object's names count: other processes may load programs meanwhile.
+        Set<String> names = new HashSet<>();
+        spec.programs().forEach(p -> names.add(KernelLoader.kernelName(p.name())));
+        spec.maps().forEach(m -> names.add(KernelLoader.kernelName(m.name())));
+        spec.globals().forEach(g -> names.add(KernelLoader.kernelName(g.mapName())));
+        Set<Integer> progsAfter = ours(Bpf.ObjectKind.PROGRAM, progsBefore, names);
+        Set<Integer> mapsAfter = ours(Bpf.ObjectKind.MAP, mapsBefore, names);
         for (int i = 0; i < 100 && !(progsAfter.isEmpty() && mapsAfter.isEmpty()); i++) {
             Thread.sleep(20);
             progsAfter.retainAll(Bpf.allIds(Bpf.ObjectKind.PROGRAM));
@@ -223,6 +226,48 @@ class KernelLoaderTest {
             System.out.println("ksym: " + e.getMessage().lines().findFirst().orElse("") + " / " + e.kernelLog().strip().lines().reduce((a, b) -> b).orElse(""));
             assertTrue(e.getMessage().startsWith("kernel refused program `"), e.getMessage());
             assertTrue(e.kernelLog().contains("runqueues") || e.kernelLog().contains("bpf_prog_active"), e.kernelLog());
+        }
+    }
+
+    /** Ids of {@code kind} created since {@code before} whose kernel name is one of {@code names}. */
+    private static Set<Integer> ours(Bpf.ObjectKind kind, Set<Integer> before, Set<String> names) {
+        Set<Integer> result = new HashSet<>();
+        for (int id : Bpf.allIds(kind)) {
+            if (before.contains(id)) {
+                continue;
+            }
+            try (dev.wbpf.kernel.Fd fd = Bpf.fdById(kind, id)) {
+                String name = kind == Bpf.ObjectKind.PROGRAM ? Bpf.progInfo(fd.raw()).name() : Bpf.mapInfo(fd.raw()).name();
+                if (names.contains(name)) {
+                    result.add(id);
+                }
+            } catch (KernelException gone) {
+                // freed between listing and opening: not left behind
+            }
+        }
+        return result;
+    }
+
+    @Test
+    void aPinWithAnotherDefinitionIsReportedNotReused() throws Exception {
+        Path root = Files.createDirectories(Bpffs.ensureMounted().resolve("wbpf-loader-clash-" + ProcessHandle.current().pid()));
+        try (KernelMap other = KernelMap.create(dev.wbpf.kernel.map.MapDefinition.of(
+                dev.wbpf.core.object.MapType.HASH, 4, 4, 1))) {
+            other.pin(root.resolve("pcpu_arr_pinned")); // lru_pinned is created and pinned first
+            KernelException e = assertThrows(KernelException.class,
+                    () -> KernelLoader.load(Fixtures.spec("percpu"), LoadOptions.defaults().withPinRoot(root)));
+            assertTrue(e.getMessage().startsWith("map `pcpu_arr_pinned` is pinned at " + root.resolve("pcpu_arr_pinned")
+                    + " with another definition (hash, key 4, value 4, max_entries 1"), e.getMessage());
+            try (var files = Files.list(root)) {
+                assertEquals(List.of(root.resolve("pcpu_arr_pinned")), files.toList(), "lru_pinned, pinned by the failed load, removed");
+            }
+        } finally {
+            try (var files = Files.list(root)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(root);
         }
     }
 }
