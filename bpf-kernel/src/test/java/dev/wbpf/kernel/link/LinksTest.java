@@ -229,7 +229,7 @@ class LinksTest {
         ProgramSection missing = new ProgramSection("tp_btf/wbpf_nope", d.type(), d.expectedAttach(), d.kind(),
                 "wbpf_nope", false, false);
         ProgramSpec renamed = new ProgramSpec(p.name(), "tp_btf/wbpf_nope", missing, p.license(), p.code(),
-                p.ownLength(), p.subprograms(), p.relocations(), p.funcInfos(), p.lineInfos(), p.coreRelocations());
+                p.functions(), p.relocations(), p.funcInfos(), p.lineInfos(), p.coreRelocations());
         BpfObjectSpec changed = new BpfObjectSpec(spec.source(), spec.objectName(), spec.license(), spec.kernelVersion(),
                 List.of(renamed), spec.maps(), spec.globals(), spec.externs(), spec.btf(), spec.btfExt());
         KernelException e = assertThrows(KernelException.class, () -> KernelLoader.load(changed));

@@ -106,7 +106,7 @@ class KernelLoaderTest {
         broken[0] = (byte) 0xb7;
         java.util.Arrays.fill(broken, 1, 8, (byte) 0);
         ProgramSpec bad = new ProgramSpec("handle_broken", first.section(), first.definition(), first.license(), broken,
-                1, List.of(), List.of(), List.of(), List.of(), List.of());
+                List.of(new ProgramSpec.LinkedFunction("handle_broken", 0, 1)), List.of(), List.of(), List.of(), List.of());
         List<ProgramSpec> programs = new ArrayList<>(good.programs());
         programs.add(bad);
         BpfObjectSpec spec = new BpfObjectSpec(good.source(), good.objectName(), good.license(), good.kernelVersion(),
