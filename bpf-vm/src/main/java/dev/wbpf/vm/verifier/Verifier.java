@@ -293,7 +293,9 @@ public final class Verifier {
         }
     }
 
-    /** Jump target of a jump at {@code i} (not call/exit), or -1 when it is not a jump. */
+    private static final long NO_TARGET = Long.MIN_VALUE;
+
+    /** Jump target of a jump at {@code i} (not call/exit), or NO_TARGET when it is not a jump. */
     private long jumpTarget(int i) {
         Instruction insn = code[i];
         int op = insn.opcode();
@@ -301,7 +303,7 @@ public final class Verifier {
             return (long) i + 1 + insn.imm();
         }
         if (!isJump(op) || operation(op) == CALL || operation(op) == EXIT) {
-            return -1;
+            return NO_TARGET;
         }
         return (long) i + 1 + insn.offset();
     }
@@ -345,7 +347,7 @@ public final class Verifier {
                 continue;
             }
             long t = jumpTarget(i);
-            if (t != -1 || code[i].opcode() == GOTOL_OPCODE) {
+            if (t != NO_TARGET) {
                 if (t < 0 || t >= n || subprogOf[(int) t] != subprogOf[i]) {
                     throw error(i, "jump out of range from insn " + i + " to " + t);
                 }
@@ -751,6 +753,9 @@ public final class Verifier {
             case STX -> {
                 Reg ptr = readReg(regs, insn.dst());
                 Reg value = readReg(regs, insn.src());
+                if (ptr.type == RegType.PTR_TO_CTX && value.type.isPointer()) {
+                    throw error("R" + insn.src() + " leaks addr into ctx");
+                }
                 if (mode(op) == ATOMIC) {
                     atomic(st, insn, ptr, value);
                 } else {
