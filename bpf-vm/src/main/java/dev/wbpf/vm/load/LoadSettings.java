@@ -30,7 +30,7 @@ public record LoadSettings(int cpus, HostEnvironment environment, KernelConfig k
 
     public static LoadSettings defaults() {
         return new LoadSettings(Runtime.getRuntime().availableProcessors(), HostEnvironment.ofCurrentProcess(),
-                KernelConfig.defaults(), ProgramVerifier.NONE, name -> true, line -> { });
+                KernelConfig.defaults(), ProgramVerifier.standard(), name -> true, line -> { });
     }
 
     public LoadSettings withCpus(int n) {

@@ -15,6 +15,17 @@ public interface ProgramVerifier {
     ProgramVerifier NONE = (program, spec) -> { };
 
     /**
+     * The VM's verifier: what loads and {@code wbpf vm exec} use unless told to skip it. Until the
+     * verifier ({@code dev.wbpf.vm.verifier}) lands this is {@link #NONE}; plugging it in here is
+     * the only change needed.
+     */
+    static ProgramVerifier standard() {
+        return NONE;
+    }
+
+    /**
+     * @param spec the program's object-file description, or null for a raw instruction stream
+     *             ({@code wbpf vm exec})
      * @throws VmException (typically {@code InvalidProgramException}) naming the instruction and
      *                     the reason, in the manner of the kernel's verifier log
      */
