@@ -57,10 +57,19 @@ public final class XdpContext implements ContextAccessor {
     private long packet; // pointer to offset 0 of the current packet region (at meta)
     private final long pointer;
 
-    private XdpContext(ExecutionContext context, byte[] frame, int metaLength, int ingressIfindex, int rxQueueIndex) {
+    private XdpContext(ExecutionContext context, byte[] frame, int metaLength, int ingressIfindex, int rxQueueIndex,
+                       byte[] reuse) {
         this.context = context;
         int linear = Math.max(MAX_LINEAR, frame.length);
-        this.buffer = new byte[HEADROOM + linear + TAILROOM];
+        int size = HEADROOM + linear + TAILROOM;
+        if (reuse != null && reuse.length == size) {
+            // Nothing of an earlier run may show through head or tail room; the frame copy covers the rest.
+            Arrays.fill(reuse, 0, HEADROOM, (byte) 0);
+            Arrays.fill(reuse, HEADROOM + frame.length, size, (byte) 0);
+            this.buffer = reuse;
+        } else {
+            this.buffer = new byte[size];
+        }
         this.frameEnd = HEADROOM + linear;
         System.arraycopy(frame, 0, buffer, HEADROOM, frame.length);
         this.meta = HEADROOM;
@@ -83,7 +92,20 @@ public final class XdpContext implements ContextAccessor {
         if (metaLength < 0 || metaLength > frame.length || metaLength > 32 || (metaLength & 3) != 0) {
             throw new IllegalArgumentException("XDP metadata length " + metaLength + " (must be 0..32, a multiple of 4, within the frame)");
         }
-        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex);
+        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, null);
+    }
+
+    /**
+     * Like {@link #create(ExecutionContext, byte[], int, int, int)}, but builds the frame in the
+     * buffer of {@code previous} (zeroed first) when it has the right size, so that repeated runs
+     * allocate nothing; {@code previous} must no longer be in use.
+     */
+    public static XdpContext reuse(XdpContext previous, ExecutionContext context, byte[] frame, int metaLength,
+                                   int ingressIfindex, int rxQueueIndex) {
+        if (metaLength < 0 || metaLength > frame.length || metaLength > 32 || (metaLength & 3) != 0) {
+            throw new IllegalArgumentException("XDP metadata length " + metaLength + " (must be 0..32, a multiple of 4, within the frame)");
+        }
+        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, previous == null ? null : previous.buffer);
     }
 
     public static XdpContext create(ExecutionContext context, byte[] frame) {

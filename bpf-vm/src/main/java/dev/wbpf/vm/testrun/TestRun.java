@@ -43,7 +43,7 @@ public final class TestRun {
         Object last = null;
         for (int i = 0; i < input.repeat(); i++) {
             ctx.reset();
-            last = setUp(ctx, type, input);
+            last = setUp(ctx, type, input, last);
             long start = System.nanoTime();
             r0 = machine.execute(ctx);
             times[i] = System.nanoTime() - start;
@@ -93,7 +93,7 @@ public final class TestRun {
     }
 
     /** Builds the context for one run and points r1 at it; returns what carries the results. */
-    private static Object setUp(ExecutionContext ctx, ProgramType type, TestRunInput input) {
+    private static Object setUp(ExecutionContext ctx, ProgramType type, TestRunInput input, Object previous) {
         byte[] ctxIn = input.context();
         switch (type) {
             case XDP -> {
@@ -109,7 +109,7 @@ public final class TestRun {
                     ingress = md.getInt(12);
                     queue = md.getInt(16);
                 }
-                XdpContext xdp = XdpContext.create(ctx, input.data(), meta, ingress, queue);
+                XdpContext xdp = XdpContext.reuse(previous instanceof XdpContext p ? p : null, ctx, input.data(), meta, ingress, queue);
                 ctx.setArgument(1, xdp.pointer());
                 return xdp;
             }
