@@ -163,4 +163,45 @@ class ContextTest {
         ctx.setArgument(1, RawTracepointContext.create(ctx, 10));
         assertThrows(MemoryFault.class, () -> run(ProgramType.RAW_TRACEPOINT, asm().stdw(1, 0, 1).raw(0x95, 0, 0, 0, 0), ctx));
     }
+
+    @Test
+    void tcSeesDataPointersFromTheEthernetHeader() {
+        ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment());
+        SkBuffContext skb = SkBuffContext.create(ctx, ProgramType.SCHED_CLS, frame(64), SkBuffContext.Layer.LINK, null);
+        ctx.setArgument(1, skb.pointer());
+        // r0 = data_end - data + *(u8 *)(data + 13)  (0x00: low byte of the EtherType 0x0800)
+        long r0 = run(ProgramType.SCHED_CLS, asm()
+                .ldxw(2, 1, SkBuffContext.OFF_DATA).ldxw(3, 1, SkBuffContext.OFF_DATA_END)
+                .mov64Reg(0, 3).alu64Reg(0x10, 0, 2).ldxb(4, 2, 12).add64Reg(0, 4)
+                .raw(0x95, 0, 0, 0, 0), ctx);
+        assertEquals(64 + 8, r0);
+    }
+
+    @Test
+    void syscallTestRunReturnsTheCallersBufferChanged() {
+        VmProgram program = VmProgram.prepare("sys", ProgramType.SYSCALL,
+                asm().st(0x00, 1, 4, 0x1234).mov64Imm(0, 7).raw(0x95, 0, 0, 0, 0).build(), List.of(), HelperTable.standard());
+        var result = dev.wbpf.vm.testrun.TestRun.run(new Interpreter(program),
+                dev.wbpf.vm.testrun.TestRunInput.ofContext(new byte[8]), Vm.quietEnvironment());
+        assertEquals(7, result.retval());
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0x34, 0x12, 0, 0}, result.contextOut());
+    }
+
+    @Test
+    void xdpTestRunWithMetadataAndAdjustedHead() {
+        VmProgram program = VmProgram.prepare("xdp", ProgramType.XDP, asm()
+                .mov64Reg(6, 1).mov64Imm(2, 4).call(HelperIds.XDP_ADJUST_HEAD)
+                .mov64Imm(0, 2).raw(0x95, 0, 0, 0, 0).build(), List.of(), HelperTable.standard());
+        byte[] md = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4).putInt(40).array();
+        var result = dev.wbpf.vm.testrun.TestRun.run(new Interpreter(program),
+                new dev.wbpf.vm.testrun.TestRunInput(frame(40), md, 3, 0), Vm.quietEnvironment());
+        assertEquals(2, result.retval());
+        // 4 bytes of metadata move along with data: out = meta + frame[8..40)
+        assertEquals(4 + 32, result.dataOut().length);
+        assertArrayEquals(Arrays.copyOfRange(frame(40), 0, 4), Arrays.copyOfRange(result.dataOut(), 0, 4));
+        assertEquals(8, result.dataOut()[4]);
+        var out = java.nio.ByteBuffer.wrap(result.contextOut()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(4, out.getInt(0));
+        assertEquals(36, out.getInt(4));
+    }
 }
