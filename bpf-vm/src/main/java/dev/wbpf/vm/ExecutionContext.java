@@ -34,6 +34,7 @@ public final class ExecutionContext {
     private long budget = DEFAULT_BUDGET;
     private long legacyPacket;
     private long legacyPacketLength;
+    private Object programContext;
 
     // ---- per-run state, driven by the Machine ----
     final long[] registers = new long[11];
@@ -75,6 +76,7 @@ public final class ExecutionContext {
         Arrays.fill(arguments, 0);
         legacyPacket = 0;
         legacyPacketLength = 0;
+        programContext = null;
         return this;
     }
 
@@ -101,6 +103,20 @@ public final class ExecutionContext {
         legacyPacket = pointer;
         legacyPacketLength = length;
         return this;
+    }
+
+    /**
+     * The object behind the program's context argument (an XDP buffer, an skb), for helpers that
+     * act on it ({@code bpf_xdp_adjust_head}, {@code bpf_skb_load_bytes}); null when the program
+     * type has none. Cleared by {@link #reset()}.
+     */
+    public ExecutionContext setProgramContext(Object context) {
+        programContext = context;
+        return this;
+    }
+
+    public Object programContext() {
+        return programContext;
     }
 
     public ExecutionContext setBudget(long instructions) {

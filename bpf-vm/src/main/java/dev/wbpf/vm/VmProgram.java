@@ -32,6 +32,7 @@ public final class VmProgram {
 
     private final String name;
     private final ProgramType type;
+    private final Instructions instructions;
     private final long[] code;
     private final long[] imm64;
     private final boolean[] functionEntry;
@@ -39,10 +40,11 @@ public final class VmProgram {
     private final VmMap[] directValueMaps;
     private final HelperTable helpers;
 
-    private VmProgram(String name, ProgramType type, long[] code, long[] imm64, boolean[] functionEntry, VmMap[] maps,
+    private VmProgram(String name, ProgramType type, Instructions instructions, long[] code, long[] imm64, boolean[] functionEntry, VmMap[] maps,
                       VmMap[] directValueMaps, HelperTable helpers) {
         this.name = name;
         this.type = type;
+        this.instructions = instructions;
         this.code = code;
         this.imm64 = imm64;
         this.functionEntry = functionEntry;
@@ -93,7 +95,8 @@ public final class VmProgram {
                 }
             }
         }
-        return new VmProgram(name, type, code, imm64, entry, mapArray, valueMaps.toArray(VmMap[]::new), helpers);
+        return new VmProgram(name, type, instructions, code, imm64, entry, mapArray, valueMaps.toArray(VmMap[]::new),
+                helpers);
     }
 
     public static VmProgram prepare(String name, Instructions instructions) {
@@ -145,6 +148,11 @@ public final class VmProgram {
 
     public String name() {
         return name;
+    }
+
+    /** The instructions it was prepared from, as the verifier reads them. */
+    public Instructions instructions() {
+        return instructions;
     }
 
     public ProgramType type() {

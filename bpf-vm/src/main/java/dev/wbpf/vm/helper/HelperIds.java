@@ -21,6 +21,7 @@ public final class HelperIds {
     public static final int CSUM_DIFF = 28;
     public static final int XDP_ADJUST_HEAD = 44;
     public static final int PROBE_READ_STR = 45;
+    public static final int XDP_ADJUST_META = 54;
     public static final int XDP_ADJUST_TAIL = 65;
     public static final int MAP_PUSH_ELEM = 87;
     public static final int MAP_POP_ELEM = 88;

@@ -1,6 +1,8 @@
 package dev.wbpf.vm.helper;
 
+import dev.wbpf.vm.ExecutionContext;
 import dev.wbpf.vm.HelperFault;
+import dev.wbpf.vm.context.XdpContext;
 
 /** The table of every helper the VM implements, by kernel number. */
 final class StandardHelpers {
@@ -46,6 +48,17 @@ final class StandardHelpers {
                 .with(HelperIds.RINGBUF_QUERY, "bpf_ringbuf_query", RingBufferHelpers::query)
                 .with(HelperIds.KTIME_GET_COARSE_NS, "bpf_ktime_get_coarse_ns", TaskHelpers::ktimeGetCoarseNs)
                 .with(HelperIds.LOOP, "bpf_loop", ControlHelpers::loop)
-                .with(HelperIds.STRNCMP, "bpf_strncmp", MemoryHelpers::strncmp);
+                .with(HelperIds.STRNCMP, "bpf_strncmp", MemoryHelpers::strncmp)
+                .with(HelperIds.XDP_ADJUST_HEAD, "bpf_xdp_adjust_head", (ctx, xdp, delta, c, d, e) -> xdp(ctx, xdp).adjustHead((int) delta))
+                .with(HelperIds.XDP_ADJUST_TAIL, "bpf_xdp_adjust_tail", (ctx, xdp, delta, c, d, e) -> xdp(ctx, xdp).adjustTail((int) delta))
+                .with(HelperIds.XDP_ADJUST_META, "bpf_xdp_adjust_meta", (ctx, xdp, delta, c, d, e) -> xdp(ctx, xdp).adjustMeta((int) delta));
+    }
+
+    /** The XDP buffer behind the program's context argument {@code r1}. */
+    private static XdpContext xdp(ExecutionContext ctx, long r1) {
+        if (ctx.programContext() instanceof XdpContext xdp && xdp.pointer() == r1) {
+            return xdp;
+        }
+        throw new HelperFault(ctx.instruction(), "XDP helper called with 0x" + Long.toHexString(r1) + ", which is not the xdp_md of an XDP program");
     }
 }

@@ -51,6 +51,7 @@ public final class PerfEventArrayMap extends VmMap {
         }
         queues[cpu].addLast(sample.clone());
         queuedBytes[cpu] += sample.length;
+        notifyAll(); // wakes a reader waiting in awaitSamples
         return 0;
     }
 
@@ -68,6 +69,28 @@ public final class PerfEventArrayMap extends VmMap {
             queuedBytes[cpu] = 0;
         }
         return out;
+    }
+
+    /** Waits up to {@code nanos} until a sample (or a loss) is queued; true when there is one. */
+    public synchronized boolean awaitSamples(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!pending()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000), 0);
+        }
+        return true;
+    }
+
+    private boolean pending() {
+        for (int cpu = 0; cpu < queues.length; cpu++) {
+            if (!queues[cpu].isEmpty() || lost[cpu] > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public synchronized long lost(int cpu) {

@@ -84,6 +84,7 @@ public final class RingBufferMap extends VmMap {
         int header = dataIndex - HEADER_SIZE;
         int len = (int) I32.get(data, header);
         I32.set(data, header, len & ~(BUSY | DISCARD));
+        notifyAll(); // wakes a reader waiting in awaitRecords
     }
 
     /** Drops the record whose data starts at {@code dataIndex}; the consumer skips it. */
@@ -109,6 +110,17 @@ public final class RingBufferMap extends VmMap {
      * stops at the first record still being written. Returns the number of records delivered.
      */
     public int consume(Consumer<byte[]> handler) {
+        return consumeWhile(record -> {
+            handler.accept(record);
+            return true;
+        });
+    }
+
+    /**
+     * Like {@link #consume}, but stops after the first record for which {@code handler} returns
+     * false (that record is consumed, the rest stay), as libbpf does when a callback fails.
+     */
+    public int consumeWhile(java.util.function.Predicate<byte[]> handler) {
         int delivered = 0;
         while (true) {
             byte[] record;
@@ -127,8 +139,10 @@ public final class RingBufferMap extends VmMap {
                 consumer += HEADER_SIZE + roundUp8(length);
             }
             if (record != null) {
-                handler.accept(record);
                 delivered++;
+                if (!handler.test(record)) {
+                    return delivered;
+                }
             }
         }
     }
@@ -141,6 +155,22 @@ public final class RingBufferMap extends VmMap {
             case QUERY_PROD_POS -> producer;
             default -> 0;
         };
+    }
+
+    /**
+     * Waits up to {@code nanos} until the ring holds something to consume; returns at once when
+     * it does. True when there is something.
+     */
+    public synchronized boolean awaitRecords(long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (consumer == producer) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000), 0);
+        }
+        return true;
     }
 
     /** Reservations refused because the ring was full. */

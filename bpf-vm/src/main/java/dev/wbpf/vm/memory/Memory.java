@@ -23,6 +23,8 @@ public final class Memory {
     /** Bounds the table so that a program cannot grow it without limit (one region per lookup). */
     public static final int MAX_REGIONS = 1 << 20;
     private static final int RETIRED = -1;
+    /** Size marker of a context region whose fields an accessor computes; fails every fast check. */
+    private static final int ACCESSOR = -2;
 
     private byte[][] data = new byte[32][];
     private int[] base = new int[32];
@@ -78,6 +80,35 @@ public final class Memory {
         long pointer = add(kind, name, bytes, offset, length, canWrite, owner);
         interner.put(this, Pointers.region(pointer));
         return pointer;
+    }
+
+    /**
+     * Adds a context region whose loads and stores a {@link ContextAccessor} carries out, the way
+     * the kernel rewrites context accesses ({@code xdp_md->data} is a 32-bit field in the uapi
+     * struct but yields a 64-bit packet pointer). Helpers cannot read or write such a region in
+     * bulk, as in the kernel, where the context is not memory a helper may take.
+     */
+    public long addContext(String name, ContextAccessor accessor) {
+        long pointer = add(RegionKind.CONTEXT, name, new byte[0], 0, 0, false, accessor);
+        size[Pointers.region(pointer)] = ACCESSOR;
+        return pointer;
+    }
+
+    private long slowLoad(long address, int width, int insn) {
+        int r = (int) (address >>> 32);
+        if (r > 0 && r < count && size[r] == ACCESSOR) {
+            return ((ContextAccessor) owners[r]).load(Pointers.offset(address), width, insn);
+        }
+        throw fault(insn, address, width, false);
+    }
+
+    private void slowStore(long address, int width, long value, int insn) {
+        int r = (int) (address >>> 32);
+        if (r > 0 && r < count && size[r] == ACCESSOR) {
+            ((ContextAccessor) owners[r]).store(Pointers.offset(address), width, value, insn);
+            return;
+        }
+        throw fault(insn, address, width, true);
     }
 
     /** Regions added so far survive {@link #reset()}; used for the fixed stack frames. */
@@ -182,7 +213,7 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off >= size[r]) {
-            throw fault(insn, address, 1, false);
+            return slowLoad(address, 1, insn);
         }
         return data[r][base[r] + off] & 0xffL;
     }
@@ -191,7 +222,7 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 2) {
-            throw fault(insn, address, 2, false);
+            return slowLoad(address, 2, insn);
         }
         return (short) I16.get(data[r], base[r] + off) & 0xffffL;
     }
@@ -200,7 +231,7 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 4) {
-            throw fault(insn, address, 4, false);
+            return slowLoad(address, 4, insn);
         }
         return (int) I32.get(data[r], base[r] + off) & 0xffff_ffffL;
     }
@@ -209,7 +240,7 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 8) {
-            throw fault(insn, address, 8, false);
+            return slowLoad(address, 8, insn);
         }
         return (long) I64.get(data[r], base[r] + off);
     }
@@ -218,7 +249,8 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off >= size[r] || !writable[r]) {
-            throw fault(insn, address, 1, true);
+            slowStore(address, 1, value, insn);
+            return;
         }
         data[r][base[r] + off] = (byte) value;
     }
@@ -227,7 +259,8 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 2 || !writable[r]) {
-            throw fault(insn, address, 2, true);
+            slowStore(address, 2, value, insn);
+            return;
         }
         I16.set(data[r], base[r] + off, (short) value);
     }
@@ -236,7 +269,8 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 4 || !writable[r]) {
-            throw fault(insn, address, 4, true);
+            slowStore(address, 4, value, insn);
+            return;
         }
         I32.set(data[r], base[r] + off, (int) value);
     }
@@ -245,7 +279,8 @@ public final class Memory {
         int r = (int) (address >>> 32);
         int off = (int) address ^ Integer.MIN_VALUE;
         if (r <= 0 || r >= count || off < 0 || off > size[r] - 8 || !writable[r]) {
-            throw fault(insn, address, 8, true);
+            slowStore(address, 8, value, insn);
+            return;
         }
         I64.set(data[r], base[r] + off, value);
     }
@@ -296,6 +331,8 @@ public final class Memory {
             problem = access + " through a function pointer";
         } else if (r <= 0 || r >= count) {
             problem = access + " at 0x" + Long.toHexString(address) + ", which is not a pointer into any memory region";
+        } else if (size[r] == ACCESSOR) {
+            problem = access + " at " + where(r, off) + ": " + names[r] + " can only be read and written field by field by the program itself";
         } else if (size[r] == RETIRED) {
             problem = access + " at " + where(r, off) + " after the region was released (" + names[r] + " submitted, discarded or invalidated)";
         } else if (off < 0 || length < 0 || off > size[r] - length) {

@@ -260,10 +260,10 @@ class UnsafeProgramTest {
                 "R1 32-bit pointer comparison prohibited"));
         c.add(new Case("packet plus an unbounded offset", XDP, packet().ldxw(5, 1, 12).add64Reg(2, 5).mov64Imm(0, 0).exit(), 3,
                 "math between pkt pointer and register with unbounded max value is not allowed"));
-        c.add(new Case("xdp_adjust_head is not implemented by the VM", XDP,
+        c.add(new Case("packet pointer used after xdp_adjust_head moved the packet", XDP,
                 asm().mov64Reg(6, 1).mov64Imm(0, 0).ldxw(2, 1, 0).ldxw(3, 1, 4).mov64Reg(4, 2).add64Imm(4, 14).jmpReg(0x20, 4, 3, 6)
-                        .mov64Reg(7, 2).mov64Reg(1, 6).mov64Imm(2, 0).call(44).ldxb(0, 7, 0).mov64Imm(0, 0).exit(), 10,
-                "invalid func unknown#44"));
+                        .mov64Reg(7, 2).mov64Reg(1, 6).mov64Imm(2, 0).call(44).ldxb(0, 7, 0).mov64Imm(0, 0).exit(), 11,
+                "R7 invalid mem access 'scalar'"));
         c.add(new Case("LD_ABS in XDP", XDP, asm().mov64Reg(6, 1).ldAbs(0x10, 0).exit(), 1, "BPF_LD_[ABS|IND] instructions not allowed"));
         c.add(new Case("LD_ABS without r6 = ctx", SOCK, asm().ldAbs(0x10, 0).exit(), 0, "R6 != pointer to skb"));
         c.add(new Case("LD_IND with an uninitialised index", SOCK, asm().mov64Reg(6, 1).ldInd(0x10, 3, 0).exit(), 1, "R3 !read_ok"));

@@ -1,0 +1,66 @@
+package dev.wbpf.vm.backend;
+
+import dev.wbpf.core.backend.BpfBackend;
+import dev.wbpf.core.backend.BpfException;
+import dev.wbpf.core.backend.BpfObject;
+import dev.wbpf.core.backend.LoadOptions;
+import dev.wbpf.core.object.BpfObjectSpec;
+import dev.wbpf.vm.load.LoadException;
+import dev.wbpf.vm.load.LoadSettings;
+import dev.wbpf.vm.load.VmLoader;
+import dev.wbpf.vm.load.VmObject;
+import dev.wbpf.vm.map.MapException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The in-JVM backend: loads objects into the VM ({@link VmLoader}) and exposes them through the
+ * backend SPI. Programs run through {@link dev.wbpf.core.backend.TestRunnable test-run} and
+ * through the attach points in {@link #attachPoints()}.
+ */
+public final class VmBackend implements BpfBackend {
+    public static final String NAME = "vm";
+
+    private final LoadSettings settings;
+    private final List<VmAttachPoint> attachPoints;
+
+    public VmBackend() {
+        this(LoadSettings.defaults(), List.of());
+    }
+
+    /**
+     * @param settings     CPUs, host environment, kernel config and verifier for every load (the
+     *                     log is replaced by each load's {@link LoadOptions#log()})
+     * @param attachPoints the hooks programs can attach to
+     */
+    public VmBackend(LoadSettings settings, List<VmAttachPoint> attachPoints) {
+        this.settings = Objects.requireNonNull(settings);
+        this.attachPoints = List.copyOf(attachPoints);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes("in-JVM interpreter; needs no kernel support or privileges");
+    }
+
+    public List<VmAttachPoint> attachPoints() {
+        return attachPoints;
+    }
+
+    @Override
+    public BpfObject load(BpfObjectSpec spec, LoadOptions options) {
+        try {
+            VmObject loaded = VmLoader.load(spec, settings.withLog(options.log()));
+            return new VmBpfObject(this, loaded);
+        } catch (LoadException e) {
+            throw new BpfException(e.getMessage(), BpfException.EINVAL, e);
+        } catch (MapException e) {
+            throw new BpfException(e.getMessage(), e.errno(), e);
+        }
+    }
+}
