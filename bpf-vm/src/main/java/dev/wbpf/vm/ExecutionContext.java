@@ -1,0 +1,269 @@
+package dev.wbpf.vm;
+
+import dev.wbpf.vm.map.VmMap;
+import dev.wbpf.vm.memory.Memory;
+import dev.wbpf.vm.memory.Pointers;
+import dev.wbpf.vm.memory.RegionKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Everything one run needs besides the program: registers, the 8 stack frames, the region table,
+ * the virtual CPU, the instruction budget, and what helpers need to reach the host. Reusable
+ * (runs allocate nothing here once warmed up) but owned by one thread at a time — typically one
+ * context per thread, each thread a virtual CPU.
+ *
+ * <p>Set up a run with {@link #reset()}, then {@link #addMemory} for the context / packet /
+ * caller memory and {@link #setArgument} for r1..r5; then {@link Machine#execute}.
+ */
+public final class ExecutionContext {
+    public static final int MAX_FRAMES = 8;
+    public static final int STACK_SIZE = 512;
+    /** The kernel's MAX_TAIL_CALL_CNT. */
+    public static final int MAX_TAIL_CALLS = 33;
+    public static final long DEFAULT_BUDGET = 1_000_000;
+    /** Map handles at or above this slot refer to inner maps found during the run. */
+    private static final int INNER_MAP_SLOT_BASE = 0x10000;
+
+    private final int cpu;
+    private final HostEnvironment environment;
+    private final Memory memory = new Memory();
+    private final byte[] stack = new byte[MAX_FRAMES * STACK_SIZE];
+    private final long[] arguments = new long[6];
+    private long budget = DEFAULT_BUDGET;
+    private long legacyPacket;
+    private long legacyPacketLength;
+
+    // ---- per-run state, driven by the Machine ----
+    final long[] registers = new long[11];
+    final int[] returnAddress = new int[MAX_FRAMES];
+    final long[] savedRegisters = new long[MAX_FRAMES * 4];
+    long remainingBudget;
+    int instruction;
+    int framesUsed = MAX_FRAMES; // frames whose stack may hold data from an earlier run
+    int tailCalls;
+    int depth;
+    boolean abortedByPacketLoad;
+    private VmProgram program;
+    private int valueRegionBase;
+    private final List<VmMap> innerMaps = new ArrayList<>();
+    private CallbackInvoker callbacks;
+    private long heldSpinLock;
+
+    /** Lets a helper ({@code bpf_loop}) run a function of the program; provided by the Machine. */
+    interface CallbackInvoker {
+        long invoke(ExecutionContext context, int entry, long r1, long r2, long r3, long r4, long r5);
+    }
+
+    public ExecutionContext(int cpu, HostEnvironment environment) {
+        this.cpu = cpu;
+        this.environment = environment;
+        for (int frame = 0; frame < MAX_FRAMES; frame++) {
+            memory.add(RegionKind.STACK, "stack of frame " + frame, stack, frame * STACK_SIZE, STACK_SIZE, true, null);
+        }
+        memory.makePermanent();
+    }
+
+    public ExecutionContext(int cpu) {
+        this(cpu, HostEnvironment.ofCurrentProcess());
+    }
+
+    /** Forgets the regions and arguments of the previous run. */
+    public ExecutionContext reset() {
+        memory.reset();
+        Arrays.fill(arguments, 0);
+        legacyPacket = 0;
+        legacyPacketLength = 0;
+        return this;
+    }
+
+    /** Adds a region the program may use and returns a pointer to its first byte. */
+    public long addMemory(RegionKind kind, String name, byte[] bytes, int offset, int length, boolean writable) {
+        return memory.add(kind, name, bytes, offset, length, writable, null);
+    }
+
+    public long addMemory(String name, byte[] bytes, boolean writable) {
+        return addMemory(RegionKind.CONTEXT, name, bytes, 0, bytes.length, writable);
+    }
+
+    /** Sets r{@code register} (1..5) at entry. */
+    public ExecutionContext setArgument(int register, long value) {
+        if (register < 1 || register > 5) {
+            throw new IllegalArgumentException("arguments are r1..r5, not r" + register);
+        }
+        arguments[register] = value;
+        return this;
+    }
+
+    /** The packet that LD_ABS/LD_IND and skb_load_bytes read: a pointer from {@link #addMemory}. */
+    public ExecutionContext setLegacyPacket(long pointer, int length) {
+        legacyPacket = pointer;
+        legacyPacketLength = length;
+        return this;
+    }
+
+    public ExecutionContext setBudget(long instructions) {
+        if (instructions <= 0) {
+            throw new IllegalArgumentException("budget must be positive: " + instructions);
+        }
+        budget = instructions;
+        return this;
+    }
+
+    public long budget() {
+        return budget;
+    }
+
+    public int cpu() {
+        return cpu;
+    }
+
+    public HostEnvironment environment() {
+        return environment;
+    }
+
+    public Memory memory() {
+        return memory;
+    }
+
+    /** Index of the instruction being executed (the helper call, for helpers). */
+    public int instruction() {
+        return instruction;
+    }
+
+    public long legacyPacket() {
+        return legacyPacket;
+    }
+
+    public long legacyPacketLength() {
+        return legacyPacketLength;
+    }
+
+    /** Registers after the last run (r0..r10), for tests and debugging. */
+    public long register(int index) {
+        return registers[index];
+    }
+
+    // ---- used by the Machine ----
+
+    void beginRun(VmProgram first, CallbackInvoker invoker) {
+        Arrays.fill(registers, 0);
+        System.arraycopy(arguments, 1, registers, 1, 5);
+        // Frames an earlier run used may hold its data; the program must not read it.
+        Arrays.fill(stack, 0, framesUsed * STACK_SIZE, (byte) 0);
+        framesUsed = 1;
+        registers[10] = frameTop(0);
+        remainingBudget = budget;
+        tailCalls = 0;
+        abortedByPacketLoad = false;
+        callbacks = invoker;
+        innerMaps.clear();
+        heldSpinLock = 0;
+        bind(first);
+    }
+
+    /** Makes {@code next} the running program: its global-data regions become addressable. */
+    int bind(VmProgram next) {
+        program = next;
+        VmMap[] valueMaps = next.directValueMaps();
+        if (valueMaps.length == 0) {
+            valueRegionBase = 0;
+            return 0;
+        }
+        int base = 0;
+        for (int i = 0; i < valueMaps.length; i++) {
+            VmMap map = valueMaps[i];
+            var slot = map.find(new byte[map.keySize()], cpu);
+            boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
+            long pointer = memory.add(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`", slot.array(),
+                    slot.offset(), slot.length(), writable, map);
+            if (i == 0) {
+                base = Pointers.region(pointer);
+            }
+        }
+        valueRegionBase = base;
+        return base;
+    }
+
+    int valueRegionBase() {
+        return valueRegionBase;
+    }
+
+    VmProgram program() {
+        return program;
+    }
+
+    static long frameTop(int frame) {
+        return Pointers.of(1 + frame, STACK_SIZE);
+    }
+
+    void endRun() {
+        callbacks = null;
+        if (heldSpinLock != 0) {
+            releaseSpinLock();
+        }
+    }
+
+    // ---- services for helpers ----
+
+    /** The map a handle in a register names; a HelperFault when it names none. */
+    public VmMap map(long handle) {
+        if (Pointers.isMapHandle(handle)) {
+            int slot = Pointers.offset(handle);
+            VmMap[] maps = program.mapsShared();
+            if (slot >= 0 && slot < maps.length) {
+                return maps[slot];
+            }
+            int inner = slot - INNER_MAP_SLOT_BASE;
+            if (inner >= 0 && inner < innerMaps.size()) {
+                return innerMaps.get(inner);
+            }
+        }
+        throw new HelperFault(instruction, "0x" + Long.toHexString(handle) + " is not a map handle");
+    }
+
+    /** A handle for an inner map of a map-in-map, valid until the run ends. */
+    public long handleOf(VmMap map) {
+        VmMap[] maps = program.mapsShared();
+        for (int i = 0; i < maps.length; i++) {
+            if (maps[i] == map) {
+                return Pointers.mapHandle(i);
+            }
+        }
+        int index = innerMaps.indexOf(map);
+        if (index < 0) {
+            index = innerMaps.size();
+            innerMaps.add(map);
+        }
+        return Pointers.mapHandle(INNER_MAP_SLOT_BASE + index);
+    }
+
+    /** Runs the program's function at {@code functionPointer} (a callback) and returns its r0. */
+    public long callFunction(long functionPointer, long r1, long r2, long r3, long r4, long r5) {
+        if (!Pointers.isFunction(functionPointer)) {
+            throw new HelperFault(instruction, "callback 0x" + Long.toHexString(functionPointer) + " is not a function pointer");
+        }
+        return callbacks.invoke(this, Pointers.offset(functionPointer), r1, r2, r3, r4, r5);
+    }
+
+    /** Remembers the spin lock this run holds (the kernel allows one at a time). */
+    public void holdSpinLock(long lockPointer) {
+        if (heldSpinLock != 0) {
+            throw new HelperFault(instruction, "bpf_spin_lock while already holding a spin lock");
+        }
+        heldSpinLock = lockPointer;
+    }
+
+    public long heldSpinLock() {
+        return heldSpinLock;
+    }
+
+    public void releaseSpinLock() {
+        long lock = heldSpinLock;
+        heldSpinLock = 0;
+        if (lock != 0) {
+            memory.atomic(dev.wbpf.vm.memory.AtomicOp.XCHG, false, lock, 0, 0, instruction);
+        }
+    }
+}

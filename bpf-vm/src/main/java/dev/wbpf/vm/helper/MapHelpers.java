@@ -1,0 +1,75 @@
+package dev.wbpf.vm.helper;
+
+import dev.wbpf.vm.ExecutionContext;
+import dev.wbpf.vm.VmProgram;
+import dev.wbpf.vm.map.Errno;
+import dev.wbpf.vm.map.MapOfMaps;
+import dev.wbpf.vm.map.QueueStackMap;
+import dev.wbpf.vm.map.ValueSlot;
+import dev.wbpf.vm.map.VmMap;
+import dev.wbpf.vm.memory.Memory;
+import dev.wbpf.vm.memory.RegionKind;
+
+/** map_lookup/update/delete_elem and map_push/pop/peek_elem. */
+final class MapHelpers {
+    private MapHelpers() {}
+
+    static long lookup(ExecutionContext ctx, long mapHandle, long keyPointer, long r3, long r4, long r5) {
+        VmMap map = ctx.map(mapHandle);
+        byte[] key = ctx.memory().read(keyPointer, map.keySize(), ctx.instruction());
+        if (map instanceof MapOfMaps outer) {
+            VmMap inner = outer.innerMap(key);
+            return inner == null ? 0 : ctx.handleOf(inner);
+        }
+        ValueSlot slot = map.find(key, ctx.cpu());
+        if (slot == null) {
+            return 0;
+        }
+        boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
+        return ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
+                slot.array(), slot.offset(), slot.length(), writable, map);
+    }
+
+    static long update(ExecutionContext ctx, long mapHandle, long keyPointer, long valuePointer, long flags, long r5) {
+        VmMap map = ctx.map(mapHandle);
+        Memory memory = ctx.memory();
+        byte[] key = memory.read(keyPointer, map.keySize(), ctx.instruction());
+        byte[] value = memory.read(valuePointer, map.valueSize(), ctx.instruction());
+        return -map.updateElement(key, value, flags, ctx.cpu());
+    }
+
+    static long delete(ExecutionContext ctx, long mapHandle, long keyPointer, long r3, long r4, long r5) {
+        VmMap map = ctx.map(mapHandle);
+        byte[] key = ctx.memory().read(keyPointer, map.keySize(), ctx.instruction());
+        return -map.deleteElement(key);
+    }
+
+    static long push(ExecutionContext ctx, long mapHandle, long valuePointer, long flags, long r4, long r5) {
+        if (!(ctx.map(mapHandle) instanceof QueueStackMap map)) {
+            return -Errno.EINVAL;
+        }
+        return -map.push(ctx.memory().read(valuePointer, map.valueSize(), ctx.instruction()), flags);
+    }
+
+    static long pop(ExecutionContext ctx, long mapHandle, long valuePointer, long r3, long r4, long r5) {
+        return take(ctx, mapHandle, valuePointer, true);
+    }
+
+    static long peek(ExecutionContext ctx, long mapHandle, long valuePointer, long r3, long r4, long r5) {
+        return take(ctx, mapHandle, valuePointer, false);
+    }
+
+    private static long take(ExecutionContext ctx, long mapHandle, long valuePointer, boolean remove) {
+        if (!(ctx.map(mapHandle) instanceof QueueStackMap map)) {
+            return -Errno.EINVAL;
+        }
+        // Check the destination before taking, so a bad pointer does not lose a value.
+        ctx.memory().check(valuePointer, map.valueSize(), true, ctx.instruction());
+        byte[] value = remove ? map.pop() : map.peek();
+        if (value == null) {
+            return -Errno.ENOENT;
+        }
+        ctx.memory().write(valuePointer, value, 0, value.length, ctx.instruction());
+        return 0;
+    }
+}
