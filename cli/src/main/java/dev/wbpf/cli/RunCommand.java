@@ -3,6 +3,7 @@ package dev.wbpf.cli;
 import dev.wbpf.core.backend.Backends;
 import dev.wbpf.core.backend.BpfBackend;
 import dev.wbpf.core.backend.BpfException;
+import dev.wbpf.wasm.CompiledModuleCache;
 import dev.wbpf.wasm.RunResult;
 import dev.wbpf.wasm.StopReason;
 import dev.wbpf.wasm.WasmBpfModule;
@@ -61,6 +62,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--interpreter", description = "Interpret the module instead of compiling it to JVM bytecode.")
     boolean interpreter;
 
+    @Option(names = "--no-cache", description = "Do not keep compiled modules between runs (in $XDG_CACHE_HOME/wbpf or ~/.cache/wbpf).")
+    boolean noCache;
+
     @Option(names = {"-v", "--verbose"}, description = "Say which backend and engine are used, and why.")
     boolean verbose;
 
@@ -83,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
                 .engine(interpreter ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER)
                 .backend(backendSupplier(err))
                 .log(line -> err.println("wbpf: " + line));
+        if (!interpreter && !noCache) {
+            builder.compiledModuleCache(CompiledModuleCache.defaultLocation());
+        }
         if (envInherit) {
             builder.inheritEnv();
         }

@@ -301,9 +301,12 @@ public final class WasmBpfModule implements AutoCloseable {
         engineUsed = Engine.INTERPRETER;
         if (options.engine == Engine.COMPILER) {
             try {
-                machine = MachineFactoryCompiler.builder(module)
-                        .withInterpreterFallback(InterpreterFallback.SILENT)
-                        .compile();
+                var compiler = MachineFactoryCompiler.builder(module)
+                        .withInterpreterFallback(InterpreterFallback.SILENT);
+                if (options.cache != null) {
+                    compiler.withCache(options.cache);
+                }
+                machine = compiler.compile();
                 engineUsed = Engine.COMPILER;
             } catch (RuntimeException | LinkageError e) {
                 options.log.accept("compiling " + name + " failed, using the interpreter: " + e.getMessage());
@@ -439,8 +442,18 @@ public final class WasmBpfModule implements AutoCloseable {
         private Engine engine = Engine.COMPILER;
         private Supplier<BpfBackend> backend = () -> Backends.automatic().backend();
         private Consumer<String> log = line -> System.err.println("wbpf: " + line);
+        private com.dylibso.chicory.compiler.Cache cache;
 
         private Builder() {
+        }
+
+        /**
+         * Where compiled modules are kept between runs (e.g. {@link CompiledModuleCache#defaultLocation()});
+         * none by default, so every run compiles.
+         */
+        public Builder compiledModuleCache(com.dylibso.chicory.compiler.Cache cache) {
+            this.cache = cache;
+            return this;
         }
 
         /** The module file; its path as given becomes {@code argv[0]}. */
