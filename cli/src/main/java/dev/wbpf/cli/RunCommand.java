@@ -190,6 +190,7 @@ final class RunCommand implements Callable<Integer> {
      */
     static final class Signals implements AutoCloseable {
         private final List<Runnable> restore = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
 
         static Signals install(WasmBpfModule wasm) {
             Signals s = new Signals();
@@ -215,6 +216,11 @@ final class RunCommand implements Callable<Integer> {
                 Object handler = java.lang.reflect.Proxy.newProxyInstance(handlerClass.getClassLoader(),
                         new Class<?>[] {handlerClass}, (proxy, method, args) -> {
                             if (method.getName().equals("handle")) {
+                                if (signalled.getAndSet(true)) {
+                                    // a second signal: the guest is stuck in a host call that does not
+                                    // notice interrupts; the kernel releases our BPF fds as we die
+                                    Runtime.getRuntime().halt(reason.exitCode());
+                                }
                                 wasm.stop(reason);
                                 return null;
                             }

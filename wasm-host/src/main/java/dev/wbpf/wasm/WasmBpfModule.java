@@ -120,6 +120,30 @@ public final class WasmBpfModule implements AutoCloseable {
     public RunResult run(Duration timeout) {
         AtomicReference<Object> outcome = new AtomicReference<>();
         long start = System.nanoTime();
+        Thread thread = launch(outcome);
+        return finish(thread, outcome, timeout, start);
+    }
+
+    /**
+     * Starts the guest in the background; the future completes with the result or the
+     * {@link WasmHostException}. {@link #stop(StopReason)} ends it early, also right after this returns.
+     */
+    public java.util.concurrent.CompletableFuture<RunResult> start(Duration timeout) {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        long start = System.nanoTime();
+        Thread thread = launch(outcome);
+        var future = new java.util.concurrent.CompletableFuture<RunResult>();
+        Thread.ofPlatform().name("wasm-run").daemon(true).start(() -> {
+            try {
+                future.complete(finish(thread, outcome, timeout, start));
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    private Thread launch(AtomicReference<Object> outcome) {
         Thread thread = Thread.ofPlatform().name("wasm-guest").daemon(true).stackSize(64L << 20)
                 .unstarted(() -> outcome.set(runOnThisThread()));
         synchronized (lock) {
@@ -130,6 +154,10 @@ public final class WasmBpfModule implements AutoCloseable {
             guestThread = thread;
         }
         thread.start();
+        return thread;
+    }
+
+    private RunResult finish(Thread thread, AtomicReference<Object> outcome, Duration timeout, long start) {
         try {
             boolean finished = join(thread, timeout);
             if (!finished) {

@@ -136,4 +136,24 @@ class WasmBpfModuleTest {
             assertEquals(143, r.exitCode());
         }
     }
+
+    @Test
+    void embeddingStartInTheBackgroundAndStop() throws Exception {
+        var backend = new FakeBackend();
+        var out = new java.io.ByteArrayOutputStream();
+        try (WasmBpfModule module = WasmBpfModule.builder().bytes("in-memory.wasm", Files.readAllBytes(Guests.guest("guest")))
+                .args(List.of("argv", "x")).stdout(out).backend(backend).build()) {
+            RunResult done = module.start(null).get();
+            assertEquals(0, done.exitCode());
+            assertTrue(out.toString().startsWith("argc=3\nargv[0]=in-memory.wasm\n"), out.toString());
+        }
+        try (WasmBpfModule module = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("spin"))
+                .stdout(java.io.OutputStream.nullOutputStream()).build()) {
+            var running = module.start(null);
+            module.stop(StopReason.REQUESTED);
+            RunResult r = running.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(RunResult.Outcome.STOPPED, r.outcome());
+            assertEquals(130, r.exitCode());
+        }
+    }
 }
