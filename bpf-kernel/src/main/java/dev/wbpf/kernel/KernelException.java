@@ -29,6 +29,22 @@ public class KernelException extends RuntimeException {
         this.kernelLog = Objects.requireNonNull(kernelLog);
     }
 
+    /**
+     * A failure described in the caller's words (e.g. the loader's "kernel refused program `x`: …"),
+     * keeping the errno and log of the underlying call, if any ({@code errnoNumber} 0 if none).
+     */
+    public KernelException(String message, String operation, int errnoNumber, String kernelLog, Throwable cause) {
+        super(message, cause);
+        this.operation = operation;
+        this.errnoNumber = errnoNumber;
+        this.kernelLog = Objects.requireNonNull(kernelLog);
+    }
+
+    /** A failure that is not a failed system call (a missing attach target, an unresolved extern). */
+    public KernelException(String message) {
+        this(message, "", 0, "", null);
+    }
+
     public String operation() {
         return operation;
     }

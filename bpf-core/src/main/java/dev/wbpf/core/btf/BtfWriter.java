@@ -54,6 +54,20 @@ public final class BtfWriter {
         return this;
     }
 
+    /**
+     * The offset of {@code s} in the string table being written, appending it if absent. For a
+     * writer made by {@link #reusingStrings}, strings of the original table keep their offsets, so
+     * {@code .BTF.ext} records (line info file names and source lines) can be re-encoded against it.
+     */
+    public long stringOffset(String s) {
+        return strings.offsetOf(s);
+    }
+
+    /** The id the next added type will get. */
+    public int nextTypeId() {
+        return nextId;
+    }
+
     /** The complete BTF: a 24-byte header, the type section, then the string table. */
     public byte[] toBytes() {
         byte[] types = typeSection.toByteArray();

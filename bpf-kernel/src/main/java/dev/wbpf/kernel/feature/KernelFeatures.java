@@ -1,11 +1,13 @@
 package dev.wbpf.kernel.feature;
 
+import dev.wbpf.core.btf.BtfType;
+import dev.wbpf.core.btf.BtfWriter;
+import dev.wbpf.core.object.MapType;
+import dev.wbpf.core.prog.AttachType;
+import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
-import dev.wbpf.kernel.map.MapType;
-import dev.wbpf.kernel.prog.AttachType;
-import dev.wbpf.kernel.prog.ProgramType;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.LinkCreateRequest;
 import dev.wbpf.kernel.sys.MapCreateRequest;
@@ -13,6 +15,7 @@ import dev.wbpf.kernel.sys.ProgLoadRequest;
 import dev.wbpf.kernel.sys.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -100,10 +103,10 @@ public final class KernelFeatures {
     // ---- probes ---------------------------------------------------------------------------------
 
     private static boolean probeProgramType(ProgramType type) {
-        ProgLoadRequest request = ProgLoadRequest.of(type.number(), RETURN_ZERO, "GPL").withLogLevel(1);
+        ProgLoadRequest request = ProgLoadRequest.of(type.kernelValue(), RETURN_ZERO, "GPL").withLogLevel(1);
         AttachType expected = expectedAttachType(type);
         if (expected != null) {
-            request = request.withExpectedAttachType(expected.number());
+            request = request.withExpectedAttachType(expected.kernelValue());
         }
         try (Fd loaded = Bpf.progLoad(request)) {
             return true;
@@ -128,16 +131,16 @@ public final class KernelFeatures {
 
     private static boolean probeMapType(MapType type) {
         if (type.isMapOfMaps()) {
-            try (Fd inner = Bpf.mapCreate(MapCreateRequest.of(MapType.ARRAY.number(), 4, 4, 1))) {
-                return creates(MapCreateRequest.of(type.number(), 4, 4, 1).withInnerMapFd(inner.raw()));
+            try (Fd inner = Bpf.mapCreate(MapCreateRequest.of(MapType.ARRAY.kernelValue(), 4, 4, 1))) {
+                return creates(MapCreateRequest.of(type.kernelValue(), 4, 4, 1).withInnerMapFd(inner.raw()));
             }
         }
         if (isLocalStorage(type)) {
             // Storage maps insist on BTF for key (a 4-byte int) and value.
-            TinyBtf btf = new TinyBtf();
-            int intType = btf.integer("int", 4, true);
-            try (Fd btfFd = Bpf.btfLoad(btf.build())) {
-                return creates(MapCreateRequest.of(type.number(), 4, 4, 0)
+            BtfWriter btf = new BtfWriter();
+            int intType = btf.add(INT);
+            try (Fd btfFd = Bpf.btfLoad(btf.toBytes())) {
+                return creates(MapCreateRequest.of(type.kernelValue(), 4, 4, 0)
                         .withFlags(NO_PREALLOC).withBtf(btfFd.raw(), intType, intType));
             }
         }
@@ -154,7 +157,7 @@ public final class KernelFeatures {
     }
 
     private static MapCreateRequest minimalMap(MapType type) {
-        int t = type.number();
+        int t = type.kernelValue();
         return switch (type) {
             case RINGBUF, USER_RINGBUF -> MapCreateRequest.of(t, 0, 0, PAGE_SIZE);
             case QUEUE, STACK -> MapCreateRequest.of(t, 0, 4, 1);
@@ -181,10 +184,10 @@ public final class KernelFeatures {
      * with EBADF where LINK_CREATE exists (it looked up the cgroup), EINVAL where it does not.
      */
     private static boolean probeLinks() {
-        ProgLoadRequest cgroupSkb = ProgLoadRequest.of(ProgramType.CGROUP_SKB.number(), RETURN_ZERO, "GPL");
+        ProgLoadRequest cgroupSkb = ProgLoadRequest.of(ProgramType.CGROUP_SKB.kernelValue(), RETURN_ZERO, "GPL");
         try (Fd prog = Bpf.progLoad(cgroupSkb)) {
             long result = Bpf.linkCreateOrErrno(
-                    LinkCreateRequest.of(prog.raw(), -1, AttachType.CGROUP_INET_INGRESS.number()));
+                    LinkCreateRequest.of(prog.raw(), -1, AttachType.CGROUP_INET_INGRESS.kernelValue()));
             if (result >= 0) {
                 Syscalls.close((int) result); // cannot happen with fd -1, but never leak
                 return true;
@@ -196,36 +199,41 @@ public final class KernelFeatures {
     }
 
     private static boolean probeBtf(BtfKind kind) {
-        TinyBtf btf = new TinyBtf();
+        BtfWriter btf = new BtfWriter();
         switch (kind) {
             case FUNC -> {
-                int intType = btf.integer("int", 4, true);
-                int proto = btf.functionPrototype(intType, intType);
-                btf.function("probe_func", proto, TinyBtf.LINKAGE_GLOBAL);
+                int intType = btf.add(INT);
+                // Parameters need names: the kernel rejects a FUNC whose prototype has unnamed ones.
+                int proto = btf.add(new BtfType.FuncProto("", intType, List.of(new BtfType.Param("p0", intType))));
+                btf.add(new BtfType.Func("probe_func", proto, BtfType.Linkage.GLOBAL));
             }
             case DATASEC -> {
-                int intType = btf.integer("int", 4, true);
-                int variable = btf.variable("probe_var", intType, TinyBtf.LINKAGE_GLOBAL);
-                btf.dataSection(".data", 4, variable, 4);
+                int intType = btf.add(INT);
+                int variable = btf.add(new BtfType.Var("probe_var", intType, BtfType.Linkage.GLOBAL));
+                btf.add(new BtfType.DataSec(".data", 4, List.of(new BtfType.VarSecInfo(variable, 0, 4))));
             }
-            case FLOAT -> btf.floatingPoint("float", 4);
+            case FLOAT -> btf.add(new BtfType.Float("float", 4));
             case DECL_TAG -> {
-                int intType = btf.integer("int", 4, true);
-                int variable = btf.variable("probe_var", intType, TinyBtf.LINKAGE_GLOBAL);
-                btf.declarationTag("probe_tag", variable, -1);
+                int intType = btf.add(INT);
+                int variable = btf.add(new BtfType.Var("probe_var", intType, BtfType.Linkage.GLOBAL));
+                btf.add(new BtfType.DeclTag("probe_tag", variable, -1, false));
             }
             case TYPE_TAG -> {
-                int intType = btf.integer("int", 4, true);
-                int tagged = btf.typeTag("probe_tag", intType);
-                btf.pointer(tagged);
+                int intType = btf.add(INT);
+                int tagged = btf.add(new BtfType.TypeTag("probe_tag", intType, false));
+                btf.add(new BtfType.Ptr("", tagged));
             }
-            case ENUM64 -> btf.enum64("probe_enum", "PROBE_VALUE", 1L << 40);
+            case ENUM64 -> btf.add(new BtfType.Enum64("probe_enum", 8, false,
+                    List.of(new BtfType.Enumerator("PROBE_VALUE", 1L << 40))));
         }
-        long fd = Bpf.btfLoadOrErrno(btf.build());
+        long fd = Bpf.btfLoadOrErrno(btf.toBytes());
         if (fd >= 0) {
             Syscalls.close((int) fd);
             return true;
         }
         return false;
     }
+
+    /** A signed 4-byte {@code int}, the base type of every probe. */
+    static final BtfType.Int INT = new BtfType.Int("int", 4, BtfType.INT_SIGNED, 0, 32);
 }

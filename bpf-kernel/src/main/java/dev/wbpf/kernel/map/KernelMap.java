@@ -2,10 +2,11 @@ package dev.wbpf.kernel.map;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.wbpf.core.object.MapType;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.PossibleCpus;
-import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.BatchResult;
+import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.MapCreateRequest;
 import dev.wbpf.kernel.sys.MapInfo;
 import java.lang.foreign.Arena;
@@ -39,7 +40,7 @@ public final class KernelMap implements AutoCloseable {
 
     private KernelMap(Fd fd, MapInfo info) {
         this.fd = fd;
-        this.type = MapType.of(info.type());
+        this.type = Objects.requireNonNull(MapType.ofKernelValue(info.type()), () -> "map type " + info.type() + " is newer than wbpf knows");
         this.keySize = info.keySize();
         this.valueSize = info.valueSize();
         this.maxEntries = info.maxEntries();
@@ -55,7 +56,7 @@ public final class KernelMap implements AutoCloseable {
             maxEntries = PossibleCpus.count();
         }
         MapCreateRequest request = MapCreateRequest
-                .of(definition.type().number(), definition.keySize(), definition.valueSize(), maxEntries)
+                .of(definition.type().kernelValue(), definition.keySize(), definition.valueSize(), maxEntries)
                 .withFlags(definition.flags())
                 .withName(definition.name())
                 .withMapExtra(definition.mapExtra());

@@ -1,5 +1,6 @@
 package dev.wbpf.kernel.map;
 
+import dev.wbpf.core.object.MapType;
 import java.util.Objects;
 
 /**

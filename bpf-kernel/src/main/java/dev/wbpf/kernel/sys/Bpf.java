@@ -223,6 +223,7 @@ public final class Bpf {
                 .u32(BpfAttr.ProgLoad.INSN_CNT, request.instructionCount())
                 .pointer(BpfAttr.ProgLoad.INSNS, copy(arena, request.instructions()))
                 .pointer(BpfAttr.ProgLoad.LICENSE, arena.allocateFrom(request.license()))
+                .u32(BpfAttr.ProgLoad.KERN_VERSION, request.kernelVersion())
                 .u32(BpfAttr.ProgLoad.PROG_FLAGS, request.flags())
                 .objectName(BpfAttr.ProgLoad.PROG_NAME, request.name())
                 .u32(BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE, request.expectedAttachType())
@@ -319,6 +320,24 @@ public final class Bpf {
                     .pointer(BpfAttr.BtfLoad.BTF, copy(arena, btf))
                     .u32(BpfAttr.BtfLoad.BTF_SIZE, btf.length);
             return Syscalls.bpfOrErrno(BpfCommand.BTF_LOAD, attr.segment());
+        }
+    }
+
+    /**
+     * BPF_RAW_TRACEPOINT_OPEN: attaches a raw tracepoint program to {@code name}, or, with a null
+     * name, a tracing program (tp_btf, fentry/fexit, lsm) to the target its attach_btf_id names.
+     */
+    public static Fd rawTracepointOpen(String name, int programFd) {
+        try (Arena arena = Arena.ofConfined()) {
+            BpfAttr attr = BpfAttr.allocate(arena, BpfAttr.RawTracepointOpen.SIZE)
+                    .pointer(BpfAttr.RawTracepointOpen.NAME, name == null ? null : arena.allocateFrom(name))
+                    .u32(BpfAttr.RawTracepointOpen.PROG_FD, programFd);
+            long fd = Syscalls.bpfOrErrno(BpfCommand.RAW_TRACEPOINT_OPEN, attr.segment());
+            if (fd < 0) {
+                throw new KernelException(BpfCommand.RAW_TRACEPOINT_OPEN.operationName(), (int) -fd,
+                        name == null ? "program fd " + programFd : "raw tracepoint " + name, "");
+            }
+            return Fd.adopt((int) fd);
         }
     }
 

@@ -210,6 +210,15 @@ public final class BpfAttr {
         private InfoByFd() {}
     }
 
+    /** The anonymous struct used by BPF_RAW_TRACEPOINT_OPEN. */
+    public static final class RawTracepointOpen {
+        public static final long NAME = 0;    // __u64 name (pointer; 0 for tp_btf/fentry programs)
+        public static final long PROG_FD = 8; // __u32 prog_fd
+        public static final long SIZE = 24;   // + __u32 pad, __aligned_u64 cookie
+
+        private RawTracepointOpen() {}
+    }
+
     /** The anonymous struct used by BPF_BTF_LOAD. */
     public static final class BtfLoad {
         public static final long BTF = 0;            // __aligned_u64 btf

@@ -22,7 +22,8 @@ public record ProgLoadRequest(
         byte[] lineInfo,
         int lineInfoRecordSize,
         int flags,
-        int logLevel) {
+        int logLevel,
+        int kernelVersion) {
 
     public static final int INSTRUCTION_SIZE = 8;
 
@@ -37,38 +38,45 @@ public record ProgLoadRequest(
     }
 
     public static ProgLoadRequest of(int programType, byte[] instructions, String license) {
-        return new ProgLoadRequest(programType, instructions, license, "", 0, 0, 0, 0, null, 0, null, 0, 0, 0);
+        return new ProgLoadRequest(programType, instructions, license, "", 0, 0, 0, 0, null, 0, null, 0, 0, 0, 0);
     }
 
     public ProgLoadRequest withName(String newName) {
         return new ProgLoadRequest(programType, instructions, license, newName, expectedAttachType, attachBtfId,
-                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel);
+                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel, kernelVersion);
     }
 
     public ProgLoadRequest withExpectedAttachType(int type) {
         return new ProgLoadRequest(programType, instructions, license, name, type, attachBtfId,
-                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel);
+                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel, kernelVersion);
     }
 
     /** attach_btf_id and attach_prog_fd / attach_btf_obj_fd (0 = vmlinux) for tracing, LSM and ext programs. */
     public ProgLoadRequest withAttachTarget(int btfId, int targetFd) {
         return new ProgLoadRequest(programType, instructions, license, name, expectedAttachType, btfId,
-                targetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel);
+                targetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel, kernelVersion);
     }
 
     public ProgLoadRequest withBtf(int btfFd, byte[] newFuncInfo, int funcRecSize, byte[] newLineInfo, int lineRecSize) {
         return new ProgLoadRequest(programType, instructions, license, name, expectedAttachType, attachBtfId,
-                attachTargetFd, btfFd, newFuncInfo, funcRecSize, newLineInfo, lineRecSize, flags, logLevel);
+                attachTargetFd, btfFd, newFuncInfo, funcRecSize, newLineInfo, lineRecSize, flags, logLevel, kernelVersion);
     }
 
     public ProgLoadRequest withFlags(int newFlags) {
         return new ProgLoadRequest(programType, instructions, license, name, expectedAttachType, attachBtfId,
-                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, newFlags, logLevel);
+                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, newFlags, logLevel, kernelVersion);
     }
 
     public ProgLoadRequest withLogLevel(int level) {
         return new ProgLoadRequest(programType, instructions, license, name, expectedAttachType, attachBtfId,
-                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, level);
+                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, level, kernelVersion);
+    }
+
+    /** kern_version: checked only for kprobes by kernels before 5.0; libbpf passes the running kernel's. */
+    public ProgLoadRequest withKernelVersion(int version) {
+        return new ProgLoadRequest(programType, instructions, license, name, expectedAttachType, attachBtfId,
+                attachTargetFd, progBtfFd, funcInfo, funcInfoRecordSize, lineInfo, lineInfoRecordSize, flags, logLevel,
+                version);
     }
 
     public int instructionCount() {

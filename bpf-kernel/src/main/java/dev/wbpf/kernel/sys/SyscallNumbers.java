@@ -21,15 +21,18 @@ public record SyscallNumbers(
         long epollPwait,
         long perfEventOpen,
         long bpf,
-        long pidfdOpen) {
+        long pidfdOpen,
+        long bind,
+        long getsockname,
+        long recvfrom) {
 
     /** arch/x86/entry/syscalls/syscall_64.tbl */
     public static final SyscallNumbers X86_64 = new SyscallNumbers(
-            "x86_64", 3, 16, 9, 11, 39, 41, 54, 165, 257, 291, 233, 281, 298, 321, 434);
+            "x86_64", 3, 16, 9, 11, 39, 41, 54, 165, 257, 291, 233, 281, 298, 321, 434, 49, 51, 45);
 
     /** include/uapi/asm-generic/unistd.h (aarch64 has no legacy entries such as epoll_wait). */
     public static final SyscallNumbers AARCH64 = new SyscallNumbers(
-            "aarch64", 57, 29, 222, 215, 172, 198, 208, 40, 56, 20, 21, 22, 241, 280, 434);
+            "aarch64", 57, 29, 222, 215, 172, 198, 208, 40, 56, 20, 21, 22, 241, 280, 434, 200, 204, 207);
 
     /** The table for the running JVM's architecture, or a clear failure on any other. */
     public static SyscallNumbers forRunningArch() {

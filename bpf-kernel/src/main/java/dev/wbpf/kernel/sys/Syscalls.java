@@ -208,6 +208,46 @@ public final class Syscalls {
                 fd, level, option, value.address(), value.byteSize(), 0);
     }
 
+    /** sizeof(struct sockaddr_in): family, port (big-endian), address (big-endian), padding. */
+    private static final int SOCKADDR_IN_SIZE = 16;
+    public static final int MSG_DONTWAIT = 0x40;
+
+    /**
+     * bind(2) of an AF_INET socket to 127.0.0.1:{@code port} (0: any free port); returns the port
+     * actually bound (getsockname(2)).
+     */
+    public static int bindLoopback(int fd, int port) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SOCKADDR_IN_SIZE, 4);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_INET);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) (port >> 8));
+            addr.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 3, (byte) port);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4, (byte) 127);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 7, (byte) 1);
+            call("bind(127.0.0.1:" + port + ")", NR.bind(), fd, addr.address(), SOCKADDR_IN_SIZE, 0, 0, 0);
+            MemorySegment length = arena.allocate(JAVA_INT);
+            length.set(JAVA_INT, 0, SOCKADDR_IN_SIZE);
+            call("getsockname", NR.getsockname(), fd, addr.address(), length.address(), 0, 0, 0);
+            return (addr.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 2) & 0xff) << 8
+                    | addr.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 3) & 0xff;
+        }
+    }
+
+    /**
+     * recvfrom(2) without the sender's address: the datagram's length, or -1 when
+     * {@link #MSG_DONTWAIT} was given and nothing is queued.
+     */
+    public static int recv(int fd, MemorySegment buffer, int flags) {
+        long result = rawOrErrno(NR.recvfrom(), fd, buffer.address(), buffer.byteSize(), flags, 0, 0);
+        if (result == -Errno.EAGAIN.number()) {
+            return -1;
+        }
+        if (result < 0) {
+            throw new KernelException("recvfrom", (int) -result);
+        }
+        return (int) result;
+    }
+
     /** if_nametoindex(3), done as libc does it: SIOCGIFINDEX on a throw-away datagram socket. */
     public static int ifNameToIndex(String name) {
         byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);

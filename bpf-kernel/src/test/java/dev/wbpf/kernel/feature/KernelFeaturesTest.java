@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.object.MapType;
+import dev.wbpf.core.prog.AttachType;
+import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.KernelObjects;
 import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.TestPrograms;
-import dev.wbpf.kernel.map.MapType;
-import dev.wbpf.kernel.prog.AttachType;
-import dev.wbpf.kernel.prog.ProgramType;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.LinkCreateRequest;
 import dev.wbpf.kernel.sys.LinkInfo;
@@ -109,10 +109,10 @@ class KernelFeaturesTest {
         Set<Integer> linksBefore = KernelObjects.snapshot(Bpf.ObjectKind.LINK);
         int linkId;
         try (Fd cgroupFd = Syscalls.openat(cgroup.toString(), Syscalls.O_RDONLY | Syscalls.O_CLOEXEC);
-                Fd prog = Bpf.progLoad(ProgLoadRequest.of(ProgramType.CGROUP_SKB.number(),
+                Fd prog = Bpf.progLoad(ProgLoadRequest.of(ProgramType.CGROUP_SKB.kernelValue(),
                         TestPrograms.returnImmediate(1), "GPL"));
                 Fd link = Bpf.linkCreate(LinkCreateRequest.of(prog.raw(), cgroupFd.raw(),
-                        AttachType.CGROUP_INET_INGRESS.number()))) {
+                        AttachType.CGROUP_INET_INGRESS.kernelValue()))) {
             LinkInfo info = Bpf.linkInfo(link.raw());
             linkId = info.id();
             assertEquals(Bpf.progInfo(prog.raw()).id(), info.programId());

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.btf.BtfType;
+import dev.wbpf.core.btf.BtfWriter;
+import dev.wbpf.core.object.MapType;
 import dev.wbpf.kernel.Bpffs;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
@@ -15,7 +18,6 @@ import dev.wbpf.kernel.KernelObjects;
 import dev.wbpf.kernel.PossibleCpus;
 import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.TestPrograms;
-import dev.wbpf.kernel.feature.TinyBtf;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.ProgLoadRequest;
 import dev.wbpf.kernel.sys.Syscalls;
@@ -214,9 +216,9 @@ class KernelMapTest {
 
     @Test
     void taskStorageWorksWithHandWrittenBtf() {
-        TinyBtf btf = new TinyBtf();
-        int intType = btf.integer("int", 4, true);
-        try (Fd btfFd = Bpf.btfLoad(btf.build());
+        BtfWriter btf = new BtfWriter();
+        int intType = btf.add(new BtfType.Int("int", 4, BtfType.INT_SIGNED, 0, 32));
+        try (Fd btfFd = Bpf.btfLoad(btf.toBytes());
                 KernelMap storage = KernelMap.create(MapDefinition.of(MapType.TASK_STORAGE, 4, 4, 0)
                         .withFlags(MapDefinition.NO_PREALLOC)
                         .withBtf(new MapBtf(btfFd, intType, intType)));

@@ -1,0 +1,60 @@
+package dev.wbpf.kernel.loader;
+
+import dev.wbpf.kernel.Errno;
+import dev.wbpf.kernel.KernelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns EPERM into what right the process lacks, from its effective capabilities. */
+final class Privileges {
+    private static final int CAP_NET_ADMIN = 12;
+    private static final int CAP_SYS_ADMIN = 21;
+    private static final int CAP_PERFMON = 38;
+    private static final int CAP_BPF = 39;
+
+    private Privileges() {}
+
+    /** An explanation to append to a message when {@code e} is EPERM and rights are missing, else "". */
+    static String hint(KernelException e) {
+        if (!e.is(Errno.EPERM)) {
+            return "";
+        }
+        long caps;
+        String uid;
+        try {
+            List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
+            caps = Long.parseUnsignedLong(field(status, "CapEff:"), 16);
+            uid = field(status, "Uid:").split("\\s+")[1];
+        } catch (IOException | RuntimeException ex) {
+            return "";
+        }
+        boolean admin = has(caps, CAP_SYS_ADMIN);
+        List<String> missing = new ArrayList<>();
+        if (!admin && !has(caps, CAP_BPF)) {
+            missing.add("CAP_BPF");
+        }
+        if (!admin && !has(caps, CAP_PERFMON)) {
+            missing.add("CAP_PERFMON (tracing programs)");
+        }
+        if (!has(caps, CAP_NET_ADMIN)) {
+            missing.add("CAP_NET_ADMIN (networking programs)");
+        }
+        if (admin || missing.isEmpty()) {
+            return "";
+        }
+        return "\nthis process (effective uid " + uid + ") lacks " + String.join(", ", missing)
+                + ": run it as root or grant those capabilities";
+    }
+
+    private static String field(List<String> status, String name) {
+        return status.stream().filter(l -> l.startsWith(name)).findFirst().orElseThrow()
+                .substring(name.length()).strip();
+    }
+
+    private static boolean has(long caps, int cap) {
+        return (caps & (1L << cap)) != 0;
+    }
+}

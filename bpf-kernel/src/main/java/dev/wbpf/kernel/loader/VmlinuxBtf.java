@@ -1,0 +1,36 @@
+package dev.wbpf.kernel.loader;
+
+import dev.wbpf.core.btf.Btf;
+import dev.wbpf.kernel.KernelException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The running kernel's BTF ({@code /sys/kernel/btf/vmlinux}), parsed once per JVM on first use. */
+public final class VmlinuxBtf {
+    public static final Path PATH = Path.of("/sys/kernel/btf/vmlinux");
+
+    private VmlinuxBtf() {}
+
+    private static final class Holder {
+        static final Btf BTF = load();
+
+        private static Btf load() {
+            if (!Files.isReadable(PATH)) {
+                throw new KernelException("this kernel exposes no BTF at " + PATH
+                        + " (CONFIG_DEBUG_INFO_BTF is off): CO-RE relocations, ksym externs and tp_btf/fentry"
+                        + " programs need it");
+            }
+            try {
+                return Btf.parse(PATH.toString(), Files.readAllBytes(PATH));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + PATH, e);
+            }
+        }
+    }
+
+    public static Btf get() {
+        return Holder.BTF;
+    }
+}
