@@ -106,8 +106,7 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (WasmBpfModule wasm = builder.build()) {
             if (verbose) {
-                err.printf("wbpf: %s parsed and checked in %d ms; engine: %s%n", module,
-                        (System.nanoTime() - t0) / 1_000_000, interpreter ? "interpreter" : "compiler (interpreter as fallback)");
+                err.printf("wbpf: %s parsed and checked in %d ms%n", module, (System.nanoTime() - t0) / 1_000_000);
             }
             RunResult result;
             try (Signals ignored = Signals.install(wasm)) {
@@ -116,12 +115,19 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             err.flush();
             if (verbose) {
-                err.printf("wbpf: %s ended (%s) with status %d after %d ms%n", module,
+                err.printf("wbpf: %s ended (%s) with status %d after %d ms; engine: %s%n", module,
                         result.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.exitCode(),
-                        result.elapsed().toMillis());
+                        result.elapsed().toMillis(), engineDescription(wasm));
             }
             return result.exitCode();
         }
+    }
+
+    private String engineDescription(WasmBpfModule wasm) {
+        if (wasm.engineUsed() == WasmBpfModule.Engine.INTERPRETER) {
+            return interpreter ? "interpreter (asked for)" : "interpreter (the compiler failed, see above)";
+        }
+        return "compiler" + (noCache ? "" : " (compiled modules kept in " + CompiledModuleCache.defaultLocation().directory() + ")");
     }
 
     private static boolean isTerminal() {

@@ -82,7 +82,6 @@ public final class WasmBpfModule implements AutoCloseable {
     private final Object lock = new Object();
     private Thread guestThread;
     private volatile StopReason stopReason;
-    private WasmBpfHost host;
     private Engine engineUsed;
 
     private WasmBpfModule(String name, WasmModule module, Builder options) {
@@ -266,7 +265,6 @@ public final class WasmBpfModule implements AutoCloseable {
         options.dirs.forEach(wasiOptions::withDirectory);
         try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions.build()).withLogger(QUIET).build();
              WasmBpfHost bpf = new WasmBpfHost(options.backend, options.log)) {
-            host = bpf;
             List<ImportFunction> functions = new ArrayList<>(List.of(wasi.toHostFunctions()));
             functions.addAll(bpf.hostFunctions());
             Instance instance = instantiate(functions);
@@ -292,8 +290,6 @@ public final class WasmBpfModule implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             return e;
-        } finally {
-            host = null;
         }
     }
 
