@@ -27,7 +27,7 @@ public final class KernelLinks {
                     + "` is a socket filter: attach it to a socket with SocketFilterLink.attach(program, fd)");
             default -> throw new KernelException("program `" + program.name() + "` (section "
                     + program.spec().section() + "): attaching " + kind.displayName()
-                    + " programs is not supported by wbpf's kernel backend yet");
+                    + " programs is not supported by wbpf's kernel backend yet", dev.wbpf.kernel.Errno.EOPNOTSUPP);
         };
     }
 }
