@@ -12,6 +12,7 @@ import dev.wbpf.kernel.link.KprobeLink;
 import dev.wbpf.kernel.link.RawTracepointLink;
 import dev.wbpf.kernel.link.SocketFilterLink;
 import dev.wbpf.kernel.link.TracepointLink;
+import dev.wbpf.kernel.link.UprobeLink;
 import dev.wbpf.kernel.link.XdpLink;
 import dev.wbpf.kernel.loader.KernelProgram;
 
@@ -20,7 +21,7 @@ import dev.wbpf.kernel.loader.KernelProgram;
  * ({@link KernelLinks}); otherwise the target is read by attach kind: an interface name for XDP
  * and socket filters (the latter on a raw packet socket of that interface, owned by the link),
  * {@code category/name} for tracepoints, a name for raw tracepoints, {@code function[+offset]} for
- * kprobes.
+ * kprobes, {@code PATH:SYMBOL[+OFFSET]} for uprobes.
  */
 final class KernelBpfProgram implements BpfProgram {
     private final KernelBpfObject owner;
@@ -72,6 +73,7 @@ final class KernelBpfProgram implements BpfProgram {
                 yield plus < 0 ? KprobeLink.attach(program, target, 0)
                         : KprobeLink.attach(program, target.substring(0, plus), parseOffset(target.substring(plus + 1)));
             }
+            case UPROBE, URETPROBE -> UprobeLink.attach(program, target);
             case TP_BTF, FENTRY, FEXIT, FMOD_RET, LSM -> {
                 if (!target.equals(program.spec().definition().target())) {
                     throw new BpfException("program `" + name() + "` (" + kind.displayName() + ") was bound to `"

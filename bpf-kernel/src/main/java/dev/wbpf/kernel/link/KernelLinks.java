@@ -21,6 +21,7 @@ public final class KernelLinks {
             case RAW_TRACEPOINT -> RawTracepointLink.attach(program);
             case TP_BTF, FENTRY, FEXIT, FMOD_RET, LSM -> TracingLink.attach(program);
             case KPROBE, KRETPROBE -> KprobeLink.attach(program);
+            case UPROBE, URETPROBE -> UprobeLink.attach(program);
             case XDP -> throw new KernelException("program `" + program.name()
                     + "` is an XDP program: attach it to an interface with XdpLink.attach(program, \"eth0\")");
             case SOCKET_FILTER -> throw new KernelException("program `" + program.name()
