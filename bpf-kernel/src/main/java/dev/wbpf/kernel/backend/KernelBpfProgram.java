@@ -6,7 +6,9 @@ import dev.wbpf.core.backend.BpfProgram;
 import dev.wbpf.core.object.ProgramSpec;
 import dev.wbpf.core.prog.AttachKind;
 import dev.wbpf.kernel.KernelException;
+import dev.wbpf.kernel.link.CgroupLink;
 import dev.wbpf.kernel.link.KernelLink;
+import dev.wbpf.kernel.link.PerfEventLink;
 import dev.wbpf.kernel.link.KernelLinks;
 import dev.wbpf.kernel.link.KprobeLink;
 import dev.wbpf.kernel.link.RawTracepointLink;
@@ -21,7 +23,9 @@ import dev.wbpf.kernel.loader.KernelProgram;
  * ({@link KernelLinks}); otherwise the target is read by attach kind: an interface name for XDP
  * and socket filters (the latter on a raw packet socket of that interface, owned by the link),
  * {@code category/name} for tracepoints, a name for raw tracepoints, {@code function[+offset]} for
- * kprobes, {@code PATH:SYMBOL[+OFFSET]} for uprobes.
+ * kprobes, {@code PATH:SYMBOL[+OFFSET]} for uprobes, a cgroup v2 directory for cgroup programs, a
+ * sampling frequency ({@code 99} or {@code freq=99}) for perf_event programs (by section: 49 Hz),
+ * sampling every CPU.
  */
 final class KernelBpfProgram implements BpfProgram {
     private final KernelBpfObject owner;
@@ -74,6 +78,16 @@ final class KernelBpfProgram implements BpfProgram {
                         : KprobeLink.attach(program, target.substring(0, plus), parseOffset(target.substring(plus + 1)));
             }
             case UPROBE, URETPROBE -> UprobeLink.attach(program, target);
+            case CGROUP, SOCKOPS -> CgroupLink.attach(program, java.nio.file.Path.of(target));
+            case PERF_EVENT -> {
+                String hz = target.startsWith("freq=") ? target.substring(5) : target;
+                try {
+                    yield PerfEventLink.attach(program, Integer.parseInt(hz));
+                } catch (NumberFormatException e) {
+                    throw new BpfException("perf_event target `" + target + "` of program `" + name()
+                            + "` is not a sampling frequency (e.g. 99 or freq=99)", BpfException.EINVAL);
+                }
+            }
             case TP_BTF, FENTRY, FEXIT, FMOD_RET, LSM -> {
                 if (!target.equals(program.spec().definition().target())) {
                     throw new BpfException("program `" + name() + "` (" + kind.displayName() + ") was bound to `"

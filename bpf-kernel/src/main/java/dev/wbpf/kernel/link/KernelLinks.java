@@ -22,6 +22,10 @@ public final class KernelLinks {
             case TP_BTF, FENTRY, FEXIT, FMOD_RET, LSM -> TracingLink.attach(program);
             case KPROBE, KRETPROBE -> KprobeLink.attach(program);
             case UPROBE, URETPROBE -> UprobeLink.attach(program);
+            case PERF_EVENT -> PerfEventLink.attach(program);
+            case CGROUP, SOCKOPS -> throw new KernelException("program `" + program.name() + "` (section "
+                    + program.spec().section() + ") is a cgroup program: attach it to a cgroup directory with"
+                    + " CgroupLink.attach(program, path)", dev.wbpf.kernel.Errno.EINVAL);
             case XDP -> throw new KernelException("program `" + program.name()
                     + "` is an XDP program: attach it to an interface with XdpLink.attach(program, \"eth0\")");
             case SOCKET_FILTER -> throw new KernelException("program `" + program.name()
