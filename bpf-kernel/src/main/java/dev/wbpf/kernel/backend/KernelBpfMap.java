@@ -67,31 +67,27 @@ final class KernelBpfMap implements BpfMap {
     @Override
     public boolean lookup(byte[] key, byte[] value) {
         checkValue(value);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(map.valueBufferSize(), 8);
-            if (!Bpf.mapLookupElem(fd(), key(arena, key), v, 0)) {
-                return false;
-            }
-            MemorySegment.copy(v, JAVA_BYTE, 0, value, 0, map.valueBufferSize());
-            return true;
+        Scratch scratch = SCRATCH.get();
+        MemorySegment v = scratch.value(map.valueBufferSize());
+        if (!Bpf.mapLookupElem(fd(), key(scratch, key), v, 0)) {
+            return false;
         }
+        MemorySegment.copy(v, JAVA_BYTE, 0, value, 0, map.valueBufferSize());
+        return true;
     }
 
     @Override
     public void update(byte[] key, byte[] value, long flags) {
         checkValue(value);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(map.valueBufferSize(), 8);
-            MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, map.valueBufferSize());
-            Bpf.mapUpdateElem(fd(), key(arena, key), v, flags);
-        }
+        Scratch scratch = SCRATCH.get();
+        MemorySegment v = scratch.value(map.valueBufferSize());
+        MemorySegment.copy(value, 0, v, JAVA_BYTE, 0, map.valueBufferSize());
+        Bpf.mapUpdateElem(fd(), key(scratch, key), v, flags);
     }
 
     @Override
     public boolean delete(byte[] key) {
-        try (Arena arena = Arena.ofConfined()) {
-            return Bpf.mapDeleteElem(fd(), key(arena, key));
-        }
+        return Bpf.mapDeleteElem(fd(), key(SCRATCH.get(), key));
     }
 
     @Override
@@ -100,26 +96,61 @@ final class KernelBpfMap implements BpfMap {
             throw new BpfException("next-key buffer of map `" + name + "` must hold " + map.keySize() + " bytes",
                     BpfException.EINVAL);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment next = arena.allocate(Math.max(1, map.keySize()), 8);
-            if (!Bpf.mapGetNextKey(fd(), key == null ? null : key(arena, key), next)) {
-                return false;
-            }
-            MemorySegment.copy(next, JAVA_BYTE, 0, nextKey, 0, map.keySize());
-            return true;
+        Scratch scratch = SCRATCH.get();
+        MemorySegment next = scratch.next(map.keySize());
+        if (!Bpf.mapGetNextKey(fd(), key == null ? null : key(scratch, key), next)) {
+            return false;
         }
+        MemorySegment.copy(next, JAVA_BYTE, 0, nextKey, 0, map.keySize());
+        return true;
     }
 
     @Override
     public boolean lookupAndDelete(byte[] key, byte[] value) {
         checkValue(value);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment v = arena.allocate(map.valueBufferSize(), 8);
-            if (!Bpf.mapLookupAndDeleteElem(fd(), key == null ? null : key(arena, key), v, 0)) {
-                return false;
+        Scratch scratch = SCRATCH.get();
+        MemorySegment v = scratch.value(map.valueBufferSize());
+        if (!Bpf.mapLookupAndDeleteElem(fd(), key == null ? null : key(scratch, key), v, 0)) {
+            return false;
+        }
+        MemorySegment.copy(v, JAVA_BYTE, 0, value, 0, map.valueBufferSize());
+        return true;
+    }
+
+    /**
+     * Native buffers for keys and values, one set per thread, grown on demand: map access is the
+     * hot path of many tools, and an arena per call would cost more than the copy.
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        private MemorySegment key = allocate(64);
+        private MemorySegment next = allocate(64);
+        private MemorySegment value = allocate(512);
+
+        MemorySegment key(int size) {
+            if (key.byteSize() < size) {
+                key = allocate(size);
             }
-            MemorySegment.copy(v, JAVA_BYTE, 0, value, 0, map.valueBufferSize());
-            return true;
+            return key;
+        }
+
+        MemorySegment next(int size) {
+            if (next.byteSize() < size) {
+                next = allocate(size);
+            }
+            return next;
+        }
+
+        MemorySegment value(int size) {
+            if (value.byteSize() < size) {
+                value = allocate(size);
+            }
+            return value;
+        }
+
+        private static MemorySegment allocate(long size) {
+            return Arena.ofAuto().allocate(Math.max(8, size), 8);
         }
     }
 
@@ -143,7 +174,7 @@ final class KernelBpfMap implements BpfMap {
         return map.fd().raw();
     }
 
-    private MemorySegment key(Arena arena, byte[] key) {
+    private MemorySegment key(Scratch scratch, byte[] key) {
         if (map.keySize() == 0 && key == null) {
             return null;
         }
@@ -151,7 +182,9 @@ final class KernelBpfMap implements BpfMap {
             throw new BpfException("key of map `" + name + "` must be " + map.keySize() + " bytes, got "
                     + (key == null ? "none" : key.length), BpfException.EINVAL);
         }
-        return arena.allocateFrom(JAVA_BYTE, key);
+        MemorySegment k = scratch.key(key.length);
+        MemorySegment.copy(key, 0, k, JAVA_BYTE, 0, key.length);
+        return k;
     }
 
     private void checkValue(byte[] value) {
