@@ -35,7 +35,10 @@ final class KernelBpfObject implements BpfObject {
     private final List<KernelBpfMap> maps;
     private final List<KernelLink> links = new ArrayList<>();
     private final Map<String, AutoCloseable> readers = new HashMap<>();
+    /** Polls running now: their rings stay mapped until the last one returns, even if closed meanwhile. */
+    private int polling;
     private boolean closed;
+    private List<AutoCloseable> deferred = List.of();
 
     private KernelBpfObject(KernelObject object, Consumer<String> log) {
         this.object = object;
@@ -111,6 +114,29 @@ final class KernelBpfObject implements BpfObject {
         return object;
     }
 
+    /**
+     * Marks a poll as running; the readers and the object are not released (their rings not
+     * unmapped) before {@link #endPoll()}, so a close from another thread or from inside a handler
+     * cannot pull the memory from under a poll.
+     */
+    synchronized void beginPoll() {
+        ensureOpen();
+        polling++;
+    }
+
+    void endPoll() {
+        List<AutoCloseable> release;
+        synchronized (this) {
+            polling--;
+            if (polling > 0 || deferred.isEmpty()) {
+                return;
+            }
+            release = deferred;
+            deferred = List.of();
+        }
+        closeAll(release);
+    }
+
     synchronized void ensureOpen() {
         if (closed) {
             throw new BpfException("object " + object.spec().objectName() + " is closed", BpfException.EBADF);
@@ -133,16 +159,29 @@ final class KernelBpfObject implements BpfObject {
     }
 
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        List<AutoCloseable> detach;
+        List<AutoCloseable> release = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            detach = new ArrayList<>(links.reversed());
+            links.clear();
+            release.addAll(readers.values());
+            release.add(object);
+            readers.clear();
+            if (polling > 0) {
+                deferred = release; // the last poll releases them
+                release = List.of();
+            }
         }
-        closed = true;
-        List<AutoCloseable> all = new ArrayList<>(links.reversed());
-        all.addAll(readers.values());
-        all.add(object);
-        links.clear();
-        readers.clear();
+        detach.addAll(release);
+        closeAll(detach);
+    }
+
+    private static void closeAll(List<AutoCloseable> all) {
         RuntimeException first = null;
         for (AutoCloseable c : all) {
             try {

@@ -28,13 +28,14 @@ final class PerfEventReader implements EventReader {
         if (closed) {
             throw new BpfException("event reader is closed", BpfException.EBADF);
         }
-        owner.ensureOpen();
+        owner.beginPoll();
         Duration wait = timeout == null || timeout.isNegative() ? Duration.ZERO : timeout;
         long lostBefore = reader.lostSamples();
         try {
             return reader.pollUntil(wait, sample -> handler.onRecord(MemorySegment.ofArray(sample.data())));
         } finally {
             long lost = reader.lostSamples() - lostBefore;
+            owner.endPoll();
             if (lost > 0) {
                 owner.log("perf buffer `" + mapName + "` lost " + lost + " samples (" + reader.lostSamples()
                         + " in all): poll more often or use a ring buffer");

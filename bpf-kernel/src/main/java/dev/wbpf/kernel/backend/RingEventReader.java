@@ -21,9 +21,13 @@ final class RingEventReader implements EventReader {
         if (closed) {
             throw new BpfException("event reader is closed", BpfException.EBADF);
         }
-        owner.ensureOpen();
-        Duration wait = timeout == null || timeout.isNegative() ? Duration.ZERO : timeout;
-        return reader.pollUntil(wait, handler::onRecord);
+        owner.beginPoll();
+        try {
+            Duration wait = timeout == null || timeout.isNegative() ? Duration.ZERO : timeout;
+            return reader.pollUntil(wait, handler::onRecord);
+        } finally {
+            owner.endPoll();
+        }
     }
 
     @Override

@@ -309,4 +309,31 @@ class KernelBackendTest {
             }
         }
     }
+
+    @Test
+    void closingFromAHandlerOrAnotherThreadWaitsForThePollToFinish() throws Exception {
+        BpfObject object = load("execsnoop");
+        object.program("handle_execve").orElseThrow().attach();
+        EventReader reader = object.map("events").orElseThrow().openEventReader();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, new ProcessBuilder("/bin/true").start().waitFor());
+        }
+        List<Long> pids = new ArrayList<>();
+        int n = reader.poll(Duration.ofSeconds(2), record -> {
+            object.close(); // the ring stays mapped until this poll returns
+            pids.add((long) record.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
+            return 0;
+        });
+        assertTrue(n >= 1 && pids.size() == n, n + " records, " + pids);
+        BpfException closed = assertThrows(BpfException.class, () -> reader.poll(Duration.ZERO, r -> 0));
+        assertEquals(BpfException.EBADF, closed.errno());
+
+        BpfObject other = load("execsnoop");
+        EventReader waiting = other.map("events").orElseThrow().openEventReader();
+        Thread poller = Thread.ofPlatform().start(() -> waiting.poll(Duration.ofMillis(300), r -> 0));
+        Thread.sleep(50);
+        other.close(); // while the other thread waits in epoll
+        poller.join(2000);
+        assertFalse(poller.isAlive());
+    }
 }
