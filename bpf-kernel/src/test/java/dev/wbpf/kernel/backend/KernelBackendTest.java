@@ -336,4 +336,23 @@ class KernelBackendTest {
         poller.join(2000);
         assertFalse(poller.isAlive());
     }
+
+    @Test
+    void xdpAttachesToAnInterfaceByNameAndKprobesSayTheKernelLacksThem() {
+        try (BpfObject object = load("links")) {
+            var xdp = object.program("count_udp").orElseThrow();
+            BpfException noSection = assertThrows(BpfException.class, xdp::attach);
+            assertEquals(BpfException.EINVAL, noSection.errno(), noSection.getMessage());
+            BpfException noSuch = assertThrows(BpfException.class, () -> xdp.attach("wbpf-no-such0"));
+            assertEquals(19 /* ENODEV */, noSuch.errno(), noSuch.getMessage());
+            try (BpfLink link = xdp.attach("lo")) {
+                assertTrue(link.description().startsWith("xdp lo"), link.description());
+            }
+            if (!Files.isDirectory(Path.of("/sys/bus/event_source/devices/kprobe"))) {
+                BpfException kprobe = assertThrows(BpfException.class,
+                        () -> object.program("on_unlinkat").orElseThrow().attach("do_unlinkat+0"));
+                assertEquals(BpfException.EOPNOTSUPP, kprobe.errno(), kprobe.getMessage());
+            }
+        }
+    }
 }
