@@ -121,6 +121,18 @@ class PackageCommandsTest {
     }
 
     @Test
+    void inspectShowsAnEcliPackage() throws IOException {
+        PackageStore store = PackageStore.openDefault();
+        var config = store.putBlob(MediaTypes.ECLI_CONFIG, "{}".getBytes(StandardCharsets.UTF_8));
+        var layer = store.putBlob(MediaTypes.ECLI_LAYER, Files.readAllBytes(EXECSNOOP));
+        var manifest = dev.wbpf.packaging.Manifest.of(null, config, java.util.List.of(layer), null);
+        store.tag(Reference.parse("ghcr.io/eunomia-bpf/execsnoop:latest"), store.putManifest(manifest));
+        String out = ok("inspect", "ghcr.io/eunomia-bpf/execsnoop").out();
+        assertTrue(out.contains("layout    ecli (" + MediaTypes.ECLI_CONFIG + ")"), out);
+        assertTrue(out.contains(MediaTypes.ECLI_LAYER), out);
+    }
+
+    @Test
     void inspectStillReadsBpfObjects() {
         String out = ok("inspect", TESTDATA.resolve("bpf/out/execsnoop.bpf.o").toString()).out();
         assertTrue(out.contains("license GPL"), out);

@@ -194,6 +194,26 @@ public final class PackageStore {
         return putBlob(mediaType, Json.bytes(manifest)).withArtifactType(manifest.artifactType());
     }
 
+    /**
+     * Stores a manifest exactly as a registry served it (its digest is over these bytes): checked
+     * against {@code expected} (when given) and parsed before it enters the store. Returns its
+     * descriptor with {@code mediaType} (else the manifest's own) and its artifactType; tag it
+     * with {@link #tag(Reference, Descriptor)} once its blobs are in.
+     */
+    public Descriptor putManifest(byte[] raw, String mediaType, Digest expected) throws IOException {
+        Digest actual = Digest.of(raw);
+        if (expected != null && !expected.equals(actual)) {
+            throw new DigestMismatchException(expected, "manifest " + expected + " was refused: its content hashes to "
+                    + actual + "; the store is unchanged");
+        }
+        Manifest m = Json.read(raw, Manifest.class, "manifest " + actual);
+        String type = mediaType != null ? mediaType : m.mediaType() != null ? m.mediaType() : MediaTypes.OCI_MANIFEST;
+        if (!MediaTypes.isManifest(type)) {
+            throw new PackagingException("manifest " + actual + " has media type " + type + ", not an image manifest");
+        }
+        return putBlob(type, raw).withArtifactType(m.artifactType());
+    }
+
     // ---- reading blobs
 
     /** The blob's bytes, checked against its digest. */

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,5 +189,28 @@ class PackageStoreTest {
         PackageStore copied = PackageStore.open(copy);
         assertArrayEquals(Fixtures.module("peers"), Packages.module(copied, Reference.parse("v1")),
                 "a layout skopeo wrote (tag 'v1') is read back by wbpf");
+    }
+
+    /** What a pull does: blobs first (verified), then the manifest as served, then the tag. */
+    @Test
+    void rawManifestFromARegistryIsStoredAsServed() throws IOException {
+        PackageStore source = PackageStore.open(dir.resolve("source"));
+        Descriptor built = Fixtures.build(source, "demo:1", "pulled");
+        byte[] raw = source.blob(built.digest());
+        Manifest m = source.manifest(built);
+
+        PackageStore store = PackageStore.open(dir.resolve("store"));
+        for (Descriptor blob : List.of(m.config(), m.layers().get(0), m.layers().get(1), m.layers().get(2))) {
+            store.putBlob(blob.mediaType(), source.openBlob(blob.digest()), blob.digest(), blob.size());
+        }
+        var tampered = raw.clone();
+        tampered[10] ^= 1;
+        assertThrows(DigestMismatchException.class, () -> store.putManifest(tampered, MediaTypes.OCI_MANIFEST, built.digest()));
+        Descriptor d = store.putManifest(raw, MediaTypes.OCI_MANIFEST, built.digest());
+        assertEquals(built.digest(), d.digest());
+        assertEquals(MediaTypes.WBPF_ARTIFACT, d.artifactType());
+        store.tag(Reference.parse("ghcr.io/acme/demo:1"), d);
+        assertArrayEquals(Fixtures.module("pulled"), Packages.module(store, Reference.parse("ghcr.io/acme/demo:1")));
+        assertEquals(source.reachable(built), store.reachable(d));
     }
 }
