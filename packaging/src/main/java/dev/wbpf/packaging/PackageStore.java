@@ -547,9 +547,13 @@ public final class PackageStore {
             if (jvmLock.getHoldCount() > 1) {
                 return action.run();
             }
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = ch.lock()) {
-                return action.run();
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = ch.lock();
+                try {
+                    return action.run();
+                } finally {
+                    lock.release();
+                }
             }
         } finally {
             jvmLock.unlock();
