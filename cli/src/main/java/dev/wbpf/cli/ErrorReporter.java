@@ -1,11 +1,13 @@
 package dev.wbpf.cli;
 
+import dev.wbpf.packaging.InvalidReferenceException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns an exception from a command into one message on stderr and exit status 1. The stack
+ * Turns an exception from a command into one message on stderr and exit status 1 (2 for a
+ * malformed package reference, a usage error). The stack
  * trace is printed only with {@code --debug}: users get what happened, not where in our code.
  */
 final class ErrorReporter implements IExecutionExceptionHandler {
@@ -13,13 +15,15 @@ final class ErrorReporter implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cli, ParseResult parsed) {
         var err = cli.getErr();
         err.println("wbpf: " + messageOf(ex));
+        boolean usage = ex instanceof InvalidReferenceException;
         if (debugRequested(parsed)) {
             ex.printStackTrace(err);
-        } else {
+        } else if (!usage) {
             err.println("(run with --debug for the stack trace)");
         }
         err.flush();
-        return 1;
+        // A malformed package reference is a usage error, with picocli's exit code for those.
+        return usage ? CommandLine.ExitCode.USAGE : 1;
     }
 
     private static String messageOf(Throwable ex) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wbpf.core.object.BpfObjectReader;
 import dev.wbpf.core.object.BpfObjectSpec;
+import dev.wbpf.packaging.Packages;
+import dev.wbpf.packaging.PackagingException;
+import dev.wbpf.packaging.Reference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,13 +18,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code wbpf inspect X.bpf.o}: what a BPF object holds, as text or JSON. */
+/**
+ * {@code wbpf inspect X.bpf.o}: what a BPF object holds; {@code wbpf inspect REF}: a package in the
+ * local store. An argument that names an existing file (or ends in {@code .o}) is a BPF object.
+ */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Describe a BPF object: programs, maps, global variables, externs and relocations.")
+        description = {"Describe a BPF object (programs, maps, global variables, externs, relocations),",
+                "or a package in the local store (manifest, config, layers, sizes)."})
 final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "OBJECT", description = "A BPF ELF object (X.bpf.o), as clang -target bpf writes it.")
-    Path object;
+    @Parameters(paramLabel = "OBJECT|REF", description = "A BPF ELF object (X.bpf.o), as clang -target bpf writes it; "
+            + "or a package reference in the local store (e.g. ghcr.io/acme/execsnoop:1.0).")
+    String target;
 
     @Option(names = "--disasm", description = "Add each program's linked instructions, in llvm-objdump syntax.")
     boolean disassemble;
@@ -34,6 +42,10 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (!looksLikeFile(target)) {
+            return inspectPackage(Reference.parse(target));
+        }
+        Path object = Path.of(target);
         if (!Files.exists(object)) {
             throw new NoSuchFileException(object.toString(), null, "no such file");
         }
@@ -42,6 +54,33 @@ final class InspectCommand implements Callable<Integer> {
         }
         BpfObjectSpec parsed = BpfObjectReader.read(object);
         ObjectReport report = ObjectReport.of(parsed, disassemble);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            report.printText(out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** A file that exists, or an argument only a path would be (ends in .o, or starts with / or .). */
+    private static boolean looksLikeFile(String arg) {
+        try {
+            if (Files.exists(Path.of(arg))) {
+                return true;
+            }
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            return false;
+        }
+        return arg.endsWith(".o") || arg.startsWith("/") || arg.startsWith("./") || arg.startsWith("../");
+    }
+
+    private int inspectPackage(Reference ref) throws IOException {
+        if (disassemble) {
+            throw new PackagingException("--disasm applies to BPF objects; " + target + " is a package reference");
+        }
+        PackageReport report = PackageReport.of(Packages.inspect(PackageStoreOption.open(), ref));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

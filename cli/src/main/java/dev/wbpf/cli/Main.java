@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.",
         subcommands = {RunCommand.class, InspectCommand.class, GenCommand.class, TestRunCommand.class, VmCommand.class,
+                BuildCommand.class, ImagesCommand.class, RmiCommand.class, PruneCommand.class,
+                SaveCommand.class, LoadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

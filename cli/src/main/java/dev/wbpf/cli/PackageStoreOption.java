@@ -1,0 +1,29 @@
+package dev.wbpf.cli;
+
+import dev.wbpf.packaging.PackageStore;
+import java.io.IOException;
+
+/** Opens the local package store: {@code $WBPF_HOME}, else {@code $XDG_DATA_HOME/wbpf}, else ~/.local/share/wbpf. */
+final class PackageStoreOption {
+    private PackageStoreOption() {
+    }
+
+    static PackageStore open() throws IOException {
+        return PackageStore.openDefault();
+    }
+
+    /** Bytes for people: 1536 → "1.5 KB". */
+    static String humanSize(long bytes) {
+        if (bytes < 1000) {
+            return bytes + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+}
