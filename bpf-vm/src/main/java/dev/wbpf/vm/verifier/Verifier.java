@@ -1829,9 +1829,10 @@ public final class Verifier {
             }
         };
         if (callback != null) {
-            // bpf_loop: the callback may run zero times, or (explored here) once, in a new frame
+            // bpf_loop, bpf_for_each_map_elem: the callback may run zero times, or (explored here) once, in a new frame
             int target = callback.frame;
             Reg ctxArg = regs[3].copy();
+            Reg mapArg = regs[1].copy();
             VerifierState notCalled = st.copy();
             clobber(notCalled.regs());
             notCalled.regs()[0] = ret.copy();
@@ -1839,8 +1840,19 @@ public final class Verifier {
             push(notCalled);
             enterSubprog(st, target, true);
             Reg[] cb = st.regs();
-            cb[1] = Reg.unsignedOfSize(4);
-            cb[2] = ctxArg;
+            if (id == HelperIds.FOR_EACH_MAP_ELEM) {
+                // callback(map, key, value, ctx): the key is read-only memory of key_size bytes
+                // (the run time refuses writes to it), the value the map's own
+                cb[1] = mapArg;
+                cb[2] = Reg.pointer(RegType.PTR_TO_MEM);
+                cb[2].memSize = map.keySize();
+                cb[3] = Reg.pointer(RegType.PTR_TO_MAP_VALUE);
+                cb[3].map = mapIndex;
+                cb[4] = ctxArg;
+            } else {
+                cb[1] = Reg.unsignedOfSize(4);
+                cb[2] = ctxArg;
+            }
             clobber(st.frames.get(st.frames.size() - 2).regs);
             return true;
         }
