@@ -125,4 +125,30 @@ class CallbackAndLoopTest {
         VerifierException e = assertThrows(VerifierException.class, () -> verified(p, queue));
         assertTrue(e.getMessage().contains("cannot pass map_type"), e.getMessage());
     }
+
+    /** bpf_snprintf from a verified program: the format in a read-only map, the output in a map value. */
+    @Test void snprintfFromAProgram() {
+        VmMap rodata = dev.wbpf.vm.map.VmMaps.create(new dev.wbpf.vm.map.MapDefinition("rodata", MapType.ARRAY, 4, 32, 1,
+                VmProgram.BPF_F_RDONLY_PROG, null), 1);
+        rodata.update(le(0, 4), java.util.Arrays.copyOf("pid=%d len=%lu %s".getBytes(), 32), 0);
+        VmMap out = HelperTest.map(MapType.ARRAY, 4, 16, 1);
+        Asm p = asm()
+                .stdw(10, -24, 4242)
+                .stdw(10, -16, -1)
+                .lddwPseudo(6, 2, 0, 20)             // %s argument: offset 20 of rodata, past the format (an empty string)
+                .stxdw(10, 6, -8)
+                .lddwPseudo(1, 2, 1, 0)              // out value
+                .mov64Imm(2, 16)
+                .lddwPseudo(3, 2, 0, 0)              // format
+                .mov64Reg(4, 10).add64Imm(4, -24)
+                .mov64Imm(5, 24)
+                .call(HelperIds.SNPRINTF)
+                .exit();
+        VmProgram program = Verifier.prepareVerified("snprintf", ProgramType.SOCKET_FILTER, p.build(), List.of(rodata, out),
+                HelperTable.standard(), Verifier.Options.defaults());
+        long r0 = new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment()));
+        String full = "pid=4242 len=18446744073709551615 ";
+        assertEquals(full.length() + 1, r0);                     // the whole length plus NUL, though cut
+        assertEquals(full.substring(0, 15) + "\0", new String(out.lookup(le(0, 4)), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
 }

@@ -47,6 +47,10 @@ class FixtureVerifierTest {
         EXPECTED.put("subprogs/prog_a", null);
         EXPECTED.put("subprogs/prog_b", null);
         EXPECTED.put("subprogs/prog_c", null);
+        EXPECTED.put("tc_classify/", null);
+        EXPECTED.put("bench_alu/", null);
+        EXPECTED.put("bench_csum/", null);
+        EXPECTED.put("bench_maps/", null);
         EXPECTED.put("xdp_parse/", null);
     }
 
