@@ -1193,6 +1193,14 @@ public final class Verifier {
                     throw error("BPF_ATOMIC stores into R" + dst + " " + ptr.type.logName + " is not allowed");
             default -> { }
         }
+        // Atomic accesses must be naturally aligned whatever the architecture (the kernel checks them
+        // with strict alignment): the fixed offset and every possible variable offset.
+        Tnum at = ptr.tnum.add(Tnum.constant((long) ptr.off + insn.offset()));
+        if (((at.value() | at.mask()) & (size - 1)) != 0) {
+            throw error("misaligned " + (ptr.type == RegType.PTR_TO_STACK ? "stack " : "") + "access off ("
+                    + Long.toHexString(ptr.tnum.value()) + "; 0x" + Long.toHexString(ptr.tnum.mask()) + ")+" + ptr.off + "+"
+                    + insn.offset() + " size " + size);
+        }
         if (ptr.type == RegType.PTR_TO_STACK) {
             memAccess(st, dst, ptr, insn.offset(), size, false, null, false); // must be initialised
             Frame f = st.frames.get(ptr.frame);
