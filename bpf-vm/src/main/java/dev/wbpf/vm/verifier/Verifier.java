@@ -1786,7 +1786,8 @@ public final class Verifier {
         }
         if (id == HelperIds.TAIL_CALL) {
             if (st.frames.size() > 1) {
-                throw error("tail_call from a subprogram or callback is not supported by the VM");
+                throw error("tail_call from a subprogram or callback is not supported by the VM (the kernel allows it;"
+                        + " in the VM a tail call must be made from the program's main function)");
             }
             if (!st.refs.isEmpty()) {
                 throw error("tail_call would lead to reference leak");
