@@ -23,6 +23,8 @@ public final class ExecutionContext {
     /** The kernel's MAX_TAIL_CALL_CNT. */
     public static final int MAX_TAIL_CALLS = 33;
     public static final long DEFAULT_BUDGET = 1_000_000;
+    /** Iterations of {@code may_goto} loops per run before it takes its branch (the kernel's BPF_MAX_LOOPS). */
+    public static final long MAY_GOTO_ITERATIONS = 1 << 23;
     /** Map handles at or above this slot refer to inner maps found during the run. */
     private static final int INNER_MAP_SLOT_BASE = 0x10000;
 
@@ -44,6 +46,7 @@ public final class ExecutionContext {
     int instruction;
     int framesUsed = MAX_FRAMES; // frames whose stack may hold data from an earlier run
     int tailCalls;
+    long mayGotoRemaining;
     int depth;
     boolean abortedByPacketLoad;
     private VmProgram program;
@@ -172,6 +175,7 @@ public final class ExecutionContext {
         registers[10] = frameTop(0);
         remainingBudget = budget;
         tailCalls = 0;
+        mayGotoRemaining = MAY_GOTO_ITERATIONS;
         abortedByPacketLoad = false;
         callbacks = invoker;
         innerMaps.clear();

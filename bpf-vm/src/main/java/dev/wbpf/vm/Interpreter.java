@@ -202,6 +202,13 @@ public final class Interpreter implements Machine {
                 case 0xdd -> { if (r[dst] <= r[src]) pc += off; }
                 // ---------------- JMP32 ----------------
                 case 0x06 -> pc += imm; // gotol: 32-bit displacement in imm
+                case 0xe5 -> { // may_goto: jump once the run's loop budget (the kernel's BPF_MAX_LOOPS) is spent
+                    if (ctx.mayGotoRemaining == 0) {
+                        pc += off;
+                    } else {
+                        ctx.mayGotoRemaining--;
+                    }
+                }
                 case 0x16 -> { if ((int) r[dst] == imm) pc += off; }
                 case 0x1e -> { if ((int) r[dst] == (int) r[src]) pc += off; }
                 case 0x26 -> { if (Integer.compareUnsigned((int) r[dst], imm) > 0) pc += off; }

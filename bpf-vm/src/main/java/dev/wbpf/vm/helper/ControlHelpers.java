@@ -2,7 +2,10 @@ package dev.wbpf.vm.helper;
 
 import dev.wbpf.vm.ExecutionContext;
 import dev.wbpf.vm.HelperFault;
+import dev.wbpf.vm.VmProgram;
 import dev.wbpf.vm.map.Errno;
+import dev.wbpf.vm.map.ValueSlot;
+import dev.wbpf.vm.map.VmMap;
 import dev.wbpf.vm.memory.AtomicOp;
 import dev.wbpf.vm.memory.Pointers;
 import dev.wbpf.vm.memory.RegionKind;
@@ -30,6 +33,42 @@ final class ControlHelpers {
             }
         }
         return n;
+    }
+
+    /**
+     * Calls {@code callback(map, &key, &value, callbackCtx)} for each element until it returns 1;
+     * returns the number of elements visited. The keys are taken before the first call, so a
+     * callback that deletes or adds elements neither loops forever nor sees an element twice;
+     * elements deleted meanwhile are skipped. The key is read-only, the value the map's own.
+     */
+    static long forEachMapElem(ExecutionContext ctx, long mapHandle, long callback, long callbackCtx, long flags, long r5) {
+        if (flags != 0) {
+            return -Errno.EINVAL;
+        }
+        VmMap map = ctx.map(mapHandle);
+        java.util.List<byte[]> keys = new java.util.ArrayList<>();
+        for (byte[] key = map.nextKey(null); key != null && keys.size() < map.maxEntries(); key = map.nextKey(key)) {
+            keys.add(key);
+        }
+        boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
+        byte[] keyBuffer = new byte[map.keySize()];
+        long keyPointer = ctx.memory().add(RegionKind.HELPER_MEMORY, "key of map `" + map.name() + "`", keyBuffer, 0,
+                keyBuffer.length, false, map);
+        long visited = 0;
+        for (byte[] key : keys) {
+            ValueSlot slot = map.find(key, ctx.cpu());
+            if (slot == null) {
+                continue;
+            }
+            System.arraycopy(key, 0, keyBuffer, 0, keyBuffer.length);
+            long value = ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
+                    slot.array(), slot.offset(), slot.length(), writable, map);
+            visited++;
+            if (ctx.callFunction(callback, mapHandle, keyPointer, value, callbackCtx, 0) != 0) {
+                break;
+            }
+        }
+        return visited;
     }
 
     /** Takes the 4-byte lock word in a map value; spins (counting against the budget) while another CPU holds it. */

@@ -38,6 +38,17 @@ public final class HelperTable {
         return new HelperTable(h, n);
     }
 
+    /** A copy without helper {@code id} (a host that does not want programs to use it). */
+    public HelperTable without(int id) {
+        Helper[] h = Arrays.copyOf(helpers, CAPACITY);
+        String[] n = Arrays.copyOf(names, CAPACITY);
+        if (id > 0 && id < CAPACITY) {
+            h[id] = null;
+            n[id] = null;
+        }
+        return new HelperTable(h, n);
+    }
+
     /** The helper with number {@code id}, or null when the VM has none. */
     public Helper get(long id) {
         return id > 0 && id < CAPACITY ? helpers[(int) id] : null;

@@ -47,6 +47,8 @@ final class StandardHelpers {
                 .with(HelperIds.RINGBUF_DISCARD, "bpf_ringbuf_discard", RingBufferHelpers::discard)
                 .with(HelperIds.RINGBUF_QUERY, "bpf_ringbuf_query", RingBufferHelpers::query)
                 .with(HelperIds.KTIME_GET_COARSE_NS, "bpf_ktime_get_coarse_ns", TaskHelpers::ktimeGetCoarseNs)
+                .with(HelperIds.FOR_EACH_MAP_ELEM, "bpf_for_each_map_elem", ControlHelpers::forEachMapElem)
+                .with(HelperIds.SNPRINTF, "bpf_snprintf", Snprintf::snprintf)
                 .with(HelperIds.LOOP, "bpf_loop", ControlHelpers::loop)
                 .with(HelperIds.STRNCMP, "bpf_strncmp", MemoryHelpers::strncmp)
                 .with(HelperIds.XDP_ADJUST_HEAD, "bpf_xdp_adjust_head", (ctx, xdp, delta, c, d, e) -> xdp(ctx, xdp).adjustHead((int) delta))

@@ -1,6 +1,7 @@
 package dev.wbpf.vm.load;
 
 import dev.wbpf.vm.HostEnvironment;
+import dev.wbpf.vm.helper.HelperTable;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -14,9 +15,10 @@ import java.util.function.Predicate;
  * @param programs     which programs to load (libbpf's autoload): others are skipped, and maps
  *                     the VM cannot create are skipped when no loaded program uses them
  * @param log          one line per diagnostic
+ * @param helpers      the helpers programs may call (the VM's standard table unless a host adds or removes some)
  */
 public record LoadSettings(int cpus, HostEnvironment environment, KernelConfig kernelConfig, ProgramVerifier verifier,
-                           Predicate<String> programs, Consumer<String> log) {
+                           Predicate<String> programs, Consumer<String> log, HelperTable helpers) {
     public LoadSettings {
         if (cpus <= 0) {
             throw new IllegalArgumentException("cpus must be positive: " + cpus);
@@ -26,34 +28,39 @@ public record LoadSettings(int cpus, HostEnvironment environment, KernelConfig k
         Objects.requireNonNull(verifier);
         Objects.requireNonNull(programs);
         Objects.requireNonNull(log);
+        Objects.requireNonNull(helpers);
     }
 
     public static LoadSettings defaults() {
         return new LoadSettings(Runtime.getRuntime().availableProcessors(), HostEnvironment.ofCurrentProcess(),
-                KernelConfig.defaults(), ProgramVerifier.standard(), name -> true, line -> { });
+                KernelConfig.defaults(), ProgramVerifier.standard(), name -> true, line -> { }, HelperTable.standard());
     }
 
     public LoadSettings withCpus(int n) {
-        return new LoadSettings(n, environment, kernelConfig, verifier, programs, log);
+        return new LoadSettings(n, environment, kernelConfig, verifier, programs, log, helpers);
     }
 
     public LoadSettings withEnvironment(HostEnvironment e) {
-        return new LoadSettings(cpus, e, kernelConfig, verifier, programs, log);
+        return new LoadSettings(cpus, e, kernelConfig, verifier, programs, log, helpers);
     }
 
     public LoadSettings withKernelConfig(KernelConfig k) {
-        return new LoadSettings(cpus, environment, k, verifier, programs, log);
+        return new LoadSettings(cpus, environment, k, verifier, programs, log, helpers);
     }
 
     public LoadSettings withVerifier(ProgramVerifier v) {
-        return new LoadSettings(cpus, environment, kernelConfig, v, programs, log);
+        return new LoadSettings(cpus, environment, kernelConfig, v, programs, log, helpers);
     }
 
     public LoadSettings withPrograms(Predicate<String> p) {
-        return new LoadSettings(cpus, environment, kernelConfig, verifier, p, log);
+        return new LoadSettings(cpus, environment, kernelConfig, verifier, p, log, helpers);
+    }
+
+    public LoadSettings withHelpers(HelperTable h) {
+        return new LoadSettings(cpus, environment, kernelConfig, verifier, programs, log, h);
     }
 
     public LoadSettings withLog(Consumer<String> l) {
-        return new LoadSettings(cpus, environment, kernelConfig, verifier, programs, l);
+        return new LoadSettings(cpus, environment, kernelConfig, verifier, programs, l, helpers);
     }
 }

@@ -123,7 +123,7 @@ public final class VmLoader {
             VmProgram prepared;
             try {
                 prepared = VmProgram.prepare(p.name(), p.definition().type(), Instructions.decode(p.name(), code), programMaps,
-                        HelperTable.standard());
+                        settings.helpers());
                 // The verifier: the single place a program is judged before anyone can run it.
                 settings.verifier().verify(prepared, p);
             } catch (VmException | VerifierException e) {

@@ -80,6 +80,18 @@ public final class TestRun {
                     throw new IllegalArgumentException("test-run of " + type.displayName() + " program `" + program.name()
                             + "` needs a packet of at least " + SkBuffContext.ETH_HLEN + " bytes (an Ethernet header); got " + input.data().length);
                 }
+                if (type != ProgramType.XDP) {
+                    // The kernel's skb test-run pulls the network header named by the EtherType: a whole
+                    // IPv4 (20 bytes) or IPv6 (40 bytes) header must be there, or it refuses with EINVAL.
+                    byte[] d = input.data();
+                    int etherType = ((d[12] & 0xff) << 8) | (d[13] & 0xff);
+                    int need = etherType == 0x0800 ? 20 : etherType == 0x86dd ? 40 : 0;
+                    if (d.length < SkBuffContext.ETH_HLEN + need) {
+                        throw new IllegalArgumentException("test-run of " + type.displayName() + " program `" + program.name()
+                                + "`: EtherType 0x" + Integer.toHexString(etherType) + " but the packet has no whole "
+                                + (need == 20 ? "IPv4" : "IPv6") + " header (" + need + " bytes after the Ethernet header)");
+                    }
+                }
             }
             case RAW_TRACEPOINT, RAW_TRACEPOINT_WRITABLE, TRACEPOINT, PERF_EVENT, KPROBE, SYSCALL, UNSPEC -> {
                 if (input.data().length != 0) {

@@ -94,6 +94,9 @@ final class HelperPrototypes {
         def(HelperIds.RINGBUF_DISCARD, Ret.VOID, Arg.RINGBUF_RELEASE, Arg.ANYTHING);
         def(HelperIds.RINGBUF_QUERY, new Proto(Ret.INTEGER, null, RINGBUF, false, false, Arg.CONST_MAP_PTR, Arg.ANYTHING));
         def(HelperIds.SNPRINTF, Ret.INTEGER, Arg.UNINIT_MEM, Arg.CONST_SIZE_OR_ZERO, Arg.CONST_STR, Arg.MEM_OR_NULL, Arg.CONST_SIZE_OR_ZERO);
+        def(HelperIds.FOR_EACH_MAP_ELEM, new Proto(Ret.INTEGER, null, EnumSet.of(MapType.ARRAY, MapType.PERCPU_ARRAY, MapType.HASH,
+                MapType.PERCPU_HASH, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH), false, false,
+                Arg.CONST_MAP_PTR, Arg.FUNC, Arg.STACK_OR_NULL, Arg.ANYTHING));
         def(HelperIds.LOOP, Ret.INTEGER, Arg.ANYTHING, Arg.FUNC, Arg.STACK_OR_NULL, Arg.ANYTHING);
         def(HelperIds.STRNCMP, Ret.INTEGER, Arg.MEM, Arg.CONST_SIZE, Arg.CONST_STR);
     }

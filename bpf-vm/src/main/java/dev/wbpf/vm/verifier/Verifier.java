@@ -1193,6 +1193,14 @@ public final class Verifier {
                     throw error("BPF_ATOMIC stores into R" + dst + " " + ptr.type.logName + " is not allowed");
             default -> { }
         }
+        // Atomic accesses must be naturally aligned whatever the architecture (the kernel checks them
+        // with strict alignment): the fixed offset and every possible variable offset.
+        Tnum at = ptr.tnum.add(Tnum.constant((long) ptr.off + insn.offset()));
+        if (((at.value() | at.mask()) & (size - 1)) != 0) {
+            throw error("misaligned " + (ptr.type == RegType.PTR_TO_STACK ? "stack " : "") + "access off ("
+                    + Long.toHexString(ptr.tnum.value()) + "; 0x" + Long.toHexString(ptr.tnum.mask()) + ")+" + ptr.off + "+"
+                    + insn.offset() + " size " + size);
+        }
         if (ptr.type == RegType.PTR_TO_STACK) {
             memAccess(st, dst, ptr, insn.offset(), size, false, null, false); // must be initialised
             Frame f = st.frames.get(ptr.frame);
@@ -1778,7 +1786,8 @@ public final class Verifier {
         }
         if (id == HelperIds.TAIL_CALL) {
             if (st.frames.size() > 1) {
-                throw error("tail_call from a subprogram or callback is not supported by the VM");
+                throw error("tail_call from a subprogram or callback is not supported by the VM (the kernel allows it;"
+                        + " in the VM a tail call must be made from the program's main function)");
             }
             if (!st.refs.isEmpty()) {
                 throw error("tail_call would lead to reference leak");
@@ -1829,9 +1838,10 @@ public final class Verifier {
             }
         };
         if (callback != null) {
-            // bpf_loop: the callback may run zero times, or (explored here) once, in a new frame
+            // bpf_loop, bpf_for_each_map_elem: the callback may run zero times, or (explored here) once, in a new frame
             int target = callback.frame;
             Reg ctxArg = regs[3].copy();
+            Reg mapArg = regs[1].copy();
             VerifierState notCalled = st.copy();
             clobber(notCalled.regs());
             notCalled.regs()[0] = ret.copy();
@@ -1839,8 +1849,19 @@ public final class Verifier {
             push(notCalled);
             enterSubprog(st, target, true);
             Reg[] cb = st.regs();
-            cb[1] = Reg.unsignedOfSize(4);
-            cb[2] = ctxArg;
+            if (id == HelperIds.FOR_EACH_MAP_ELEM) {
+                // callback(map, key, value, ctx): the key is read-only memory of key_size bytes
+                // (the run time refuses writes to it), the value the map's own
+                cb[1] = mapArg;
+                cb[2] = Reg.pointer(RegType.PTR_TO_MEM);
+                cb[2].memSize = map.keySize();
+                cb[3] = Reg.pointer(RegType.PTR_TO_MAP_VALUE);
+                cb[3].map = mapIndex;
+                cb[4] = ctxArg;
+            } else {
+                cb[1] = Reg.unsignedOfSize(4);
+                cb[2] = ctxArg;
+            }
             clobber(st.frames.get(st.frames.size() - 2).regs);
             return true;
         }

@@ -244,6 +244,14 @@ class UnsafeProgramTest {
                 "variable ctx access"));
         c.add(new Case("atomic add into the context", TC, asm().mov64Imm(2, 1).atomic32(1, 2, 8, 0x00).mov64Imm(0, 0).exit(), 1,
                 "BPF_ATOMIC stores into R1 ctx is not allowed"));
+        // found by MutatedProgramTest: atomics must be naturally aligned, also at a variable offset
+        c.add(new Case("misaligned atomic in a map value", RAW_TP, lookup(ARRAY8).jmpImm(0x15, 0, 0, 2).mov64Imm(1, 1)
+                .atomic32(0, 1, 2, 0x00).mov64Imm(0, 0).exit(), 8, "misaligned access off (0; 0x0)+0+2 size 4"));
+        c.add(new Case("misaligned atomic on the stack", RAW_TP, asm().stdw(10, -16, 0).mov64Imm(1, 1).atomic64(10, 1, -12, 0x00)
+                .mov64Imm(0, 0).exit(), 2, "misaligned stack access"));
+        c.add(new Case("atomic at a variable offset that may be misaligned", RAW_TP, lookup(ARRAY8).jmpImm(0x15, 0, 0, 5)
+                .ldxdw(3, 0, 0).raw(0x57, 3, 0, 0, 2).add64Reg(0, 3).mov64Imm(1, 1).atomic32(0, 1, 0, 0x00).mov64Imm(0, 0).exit(), 11,
+                "misaligned access off (0; 0x2)+0+0 size 4"));
         c.add(new Case("unsupported program type", ProgramType.KPROBE, asm().mov64Imm(0, 0).exit(), -1, "program type kprobe is not supported"));
         // ---- packets ----
         c.add(new Case("packet read without a bounds check", XDP, packet().ldxb(0, 2, 0).exit(), 2, "invalid access to packet, off=0 size=1"));

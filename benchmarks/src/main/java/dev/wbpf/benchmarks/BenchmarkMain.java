@@ -1,0 +1,72 @@
+package dev.wbpf.benchmarks;
+
+import dev.wbpf.kernel.sys.TestRunResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * {@code java -jar benchmarks/target/benchmarks.jar [JMH options]}: runs {@link BackendBenchmark}
+ * (the kernel half only where root and bpf(2) work), then prints the kernel's own measurement
+ * (BPF_PROG_TEST_RUN duration / repeat) beside the VM test-run's mean for the same programs.
+ * Run it from the repository root (or pass {@code -Dwbpf.testdata=DIR}).
+ */
+public final class BenchmarkMain {
+    private BenchmarkMain() {}
+
+    private static final int DIRECT_REPEAT = 10_000;
+
+    public static void main(String[] args) throws RunnerException, CommandLineOptionException {
+        String kernelReason = KernelAccess.unavailableReason();
+        CommandLineOptions cli = new CommandLineOptions(args);
+        OptionsBuilder options = new OptionsBuilder();
+        options.parent(cli);
+        if (cli.getIncludes().isEmpty()) {
+            options.include(BackendBenchmark.class.getName() + ".vm");
+            if (kernelReason == null) {
+                options.include(BackendBenchmark.class.getName() + ".kernel");
+            }
+        }
+        if (!cli.getJvmArgs().hasValue()) {
+            options.jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Dwbpf.testdata="
+                    + Fixtures.object("bench_alu").toAbsolutePath().getParent().getParent().getParent());
+        }
+        new Runner(options.build()).run();
+        direct(kernelReason);
+    }
+
+    /** Each backend's own timing of its test-run, without JMH. */
+    private static void direct(String kernelReason) {
+        byte[] packet = Packets.tcpFrame1500();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-8s %-26s %14s %16s", "program", "fixture", "vm ns/run", "kernel ns/run"));
+        for (BackendBenchmark.Program p : BackendBenchmark.Program.values()) {
+            double vmNs;
+            try (VmSide vm = new VmSide(p.fixture)) {
+                for (int i = 0; i < 20; i++) {
+                    vm.run(p.program, packet, DIRECT_REPEAT / 10); // warm up the interpreter
+                }
+                vmNs = vm.run(p.program, packet, DIRECT_REPEAT).meanNanos();
+            }
+            String kernelNs = "n/a";
+            if (kernelReason == null) {
+                try (KernelSide kernel = new KernelSide(p.fixture)) {
+                    kernel.run(p.program, packet, DIRECT_REPEAT / 10);
+                    TestRunResult r = kernel.run(p.program, packet, DIRECT_REPEAT);
+                    kernelNs = Integer.toString(r.durationNanos()); // the kernel reports the mean per repeat
+                }
+            }
+            lines.add(String.format("%-8s %-26s %14.0f %16s", p.name(), p.fixture + "/" + p.program,
+                    vmNs, kernelNs));
+        }
+        System.out.println();
+        System.out.println("Direct test-run timings (VM: mean of " + DIRECT_REPEAT + " runs measured by TestRun;"
+                + " kernel: BPF_PROG_TEST_RUN duration, which is already per repeat)"
+                + (kernelReason == null ? "" : "; kernel skipped: " + kernelReason));
+        lines.forEach(System.out::println);
+    }
+}
