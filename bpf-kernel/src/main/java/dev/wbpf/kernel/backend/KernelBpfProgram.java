@@ -3,6 +3,7 @@ package dev.wbpf.kernel.backend;
 import dev.wbpf.core.backend.BpfException;
 import dev.wbpf.core.backend.BpfLink;
 import dev.wbpf.core.backend.BpfProgram;
+import dev.wbpf.core.backend.TestRunnable;
 import dev.wbpf.core.object.ProgramSpec;
 import dev.wbpf.core.prog.AttachKind;
 import dev.wbpf.kernel.KernelException;
@@ -17,6 +18,9 @@ import dev.wbpf.kernel.link.TracepointLink;
 import dev.wbpf.kernel.link.UprobeLink;
 import dev.wbpf.kernel.link.XdpLink;
 import dev.wbpf.kernel.loader.KernelProgram;
+import dev.wbpf.kernel.sys.Bpf;
+import dev.wbpf.kernel.sys.TestRunRequest;
+import dev.wbpf.kernel.sys.TestRunResult;
 
 /**
  * A {@link KernelProgram} behind the SPI. An empty target attaches where the section says
@@ -27,7 +31,10 @@ import dev.wbpf.kernel.loader.KernelProgram;
  * sampling frequency ({@code 99} or {@code freq=99}) for perf_event programs (by section: 49 Hz),
  * sampling every CPU.
  */
-final class KernelBpfProgram implements BpfProgram {
+final class KernelBpfProgram implements BpfProgram, TestRunnable {
+    /** Room for a packet to grow at its tail during the run (bpf_xdp_adjust_tail, skb changes). */
+    private static final int DATA_OUT_SLACK = 256;
+
     private final KernelBpfObject owner;
     private final KernelProgram program;
 
@@ -48,6 +55,29 @@ final class KernelBpfProgram implements BpfProgram {
     @Override
     public ProgramSpec spec() {
         return program.spec();
+    }
+
+    /** BPF_PROG_TEST_RUN; the kernel measures only the mean time per run. */
+    @Override
+    public Result testRun(Input input) {
+        owner.ensureOpen();
+        byte[] data = input.data();
+        byte[] context = input.context();
+        int contextOut = context != null ? context.length : defaultContextSize();
+        TestRunResult result = Bpf.progTestRun(new TestRunRequest(program.fd().raw(),
+                data.length == 0 ? null : data, data.length == 0 ? 0 : data.length + DATA_OUT_SLACK,
+                context, contextOut, input.repeat(), 0, 0));
+        return new Result(result.returnValue(), result.dataOut(), result.ctxOut(),
+                Integer.toUnsignedLong(result.durationNanos()), -1);
+    }
+
+    /** The uapi context the kernel hands back: {@code struct xdp_md} or {@code struct __sk_buff}. */
+    private int defaultContextSize() {
+        return switch (program.spec().definition().type()) {
+            case XDP -> 24;
+            case SCHED_CLS, SCHED_ACT, SOCKET_FILTER, CGROUP_SKB -> 192;
+            default -> 0;
+        };
     }
 
     @Override

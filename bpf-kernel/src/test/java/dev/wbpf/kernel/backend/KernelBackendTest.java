@@ -50,6 +50,28 @@ class KernelBackendTest {
         return backend().load(Fixtures.spec(fixture), LoadOptions.defaults().withLog(log::add));
     }
 
+    /** BPF_PROG_TEST_RUN through the SPI: xdp_parse passes a TCP frame and counts it. */
+    @Test
+    void programsTestRunThroughTheSpi() {
+        try (BpfObject object = load("xdp_parse")) {
+            var program = (dev.wbpf.core.backend.TestRunnable) object.program("xdp_parse_prog").orElseThrow();
+            byte[] frame = new byte[128];
+            frame[12] = 0x08; // EtherType IPv4
+            frame[14] = 0x45; // version 4, 20-byte header
+            frame[16] = 0;
+            frame[17] = (byte) 114; // total length
+            frame[22] = 64; // TTL
+            frame[23] = 6; // TCP
+            frame[14 + 20 + 12] = 0x50; // TCP data offset
+            var result = program.testRun(new dev.wbpf.core.backend.TestRunnable.Input(frame, null, 10));
+            assertEquals(2, result.retval(), "XDP_PASS");
+            assertArrayEquals(frame, result.dataOut());
+            assertEquals(24, result.contextOut().length, "struct xdp_md");
+            assertTrue(result.meanNanos() >= 0);
+            assertEquals(-1, result.medianNanos(), "the kernel reports only the mean");
+        }
+    }
+
     @Test
     void registeredAndAvailableAsRoot() {
         BpfBackendProvider provider = Backends.providers().stream().filter(p -> p.name().equals("kernel"))
