@@ -339,11 +339,11 @@ public final class RegistryClient {
 
     private void putChunked(UploadSession start, BlobSource source) throws IOException {
         Descriptor blob = start.blob();
-        UploadSession session = start;
+        UploadSession[] progress = {start};
         int resumes = 0;
         while (true) {
             try {
-                session = sendChunks(session, source);
+                sendChunks(progress, source);
                 break;
             } catch (RegistryErrorException e) {
                 if (e.status() != 416 || ++resumes > MAX_RESUMES) {
@@ -353,18 +353,19 @@ public final class RegistryClient {
                 throw e;
             } catch (IOException e) {
                 if (++resumes > MAX_RESUMES) {
-                    throw interrupted(session, e);
+                    throw interrupted(progress[0], e);
                 }
             }
             // Ask the registry how far it got, and go on from there.
             try {
-                session = status(session);
+                progress[0] = status(progress[0]);
             } catch (RegistryException e) {
                 throw e;
             } catch (IOException e) {
-                throw interrupted(session, e);
+                throw interrupted(progress[0], e);
             }
         }
+        UploadSession session = progress[0];
         HttpRequest req = request(withDigest(session.location(), blob.digest()))
                 .PUT(HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<InputStream> response;
@@ -381,8 +382,9 @@ public final class RegistryClient {
         }
     }
 
-    /** Sends the chunks from {@code session.committed()} on; returns the session after the last one. */
-    private UploadSession sendChunks(UploadSession session, BlobSource source) throws IOException {
+    /** Sends the chunks from {@code progress[0].committed()} on, keeping {@code progress[0]} up to date. */
+    private void sendChunks(UploadSession[] progress, BlobSource source) throws IOException {
+        UploadSession session = progress[0];
         Descriptor blob = session.blob();
         long offset = session.committed();
         try (InputStream in = source.open()) {
@@ -405,10 +407,10 @@ public final class RegistryClient {
                 }
                 offset = end + 1;
                 session = new UploadSession(session.repository(), blob, location(response, session.location()), offset);
+                progress[0] = session;
                 listener.progress(blob, offset);
             }
         }
-        return session;
     }
 
     /** {@code GET} of an upload session: where it stands. */
