@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.",
         subcommands = {InspectCommand.class, GenCommand.class, TestRunCommand.class, VmCommand.class,
+                LoginCommand.class, LogoutCommand.class, TagsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
