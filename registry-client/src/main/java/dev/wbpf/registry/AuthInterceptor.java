@@ -49,7 +49,7 @@ final class AuthInterceptor implements Interceptor {
         if (!uri.getRawPath().startsWith("/v2/") || request.headers().firstValue("Authorization").isPresent()) {
             return chain.proceed(request);
         }
-        String host = uri.getRawAuthority();
+        String host = registryName(uri.getRawAuthority());
         List<String> scopes = scopes(request);
         Challenge known = challenges.get(host);
         String sent = known == null ? null : authorization(chain, host, known, scopes, false);
@@ -193,6 +193,11 @@ final class AuthInterceptor implements Interceptor {
             return request;
         }
         return HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", authorization).build();
+    }
+
+    /** The name users log in with: Docker Hub's API host is {@code registry-1.docker.io}, its name {@code docker.io}. */
+    static String registryName(String apiHost) {
+        return apiHost.equals("registry-1.docker.io") ? Reference.DOCKER_HUB : apiHost;
     }
 
     static AuthenticationException needCredentials(String host) {
