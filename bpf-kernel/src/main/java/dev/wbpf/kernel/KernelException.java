@@ -1,5 +1,6 @@
 package dev.wbpf.kernel;
 
+import dev.wbpf.core.backend.BpfException;
 import java.util.Objects;
 
 /**
@@ -7,7 +8,7 @@ import java.util.Objects;
  * commands that produce one (program and BTF loads) the kernel's log, whose tail is also part of
  * the message because that is where the verifier says what it disliked.
  */
-public class KernelException extends RuntimeException {
+public class KernelException extends BpfException {
     private static final int LOG_TAIL_LINES = 25;
 
     private final String operation;
@@ -23,7 +24,7 @@ public class KernelException extends RuntimeException {
      * @param kernelLog the verifier or BTF log, may be empty
      */
     public KernelException(String operation, int errnoNumber, String context, String kernelLog) {
-        super(message(operation, errnoNumber, context, kernelLog));
+        super(message(operation, errnoNumber, context, kernelLog), spiErrno(errnoNumber));
         this.operation = operation;
         this.errnoNumber = errnoNumber;
         this.kernelLog = Objects.requireNonNull(kernelLog);
@@ -34,10 +35,15 @@ public class KernelException extends RuntimeException {
      * keeping the errno and log of the underlying call, if any ({@code errnoNumber} 0 if none).
      */
     public KernelException(String message, String operation, int errnoNumber, String kernelLog, Throwable cause) {
-        super(message, cause);
+        super(message, spiErrno(errnoNumber), cause);
         this.operation = operation;
         this.errnoNumber = errnoNumber;
         this.kernelLog = Objects.requireNonNull(kernelLog);
+    }
+
+    /** A failure that is not a failed system call, with the errno that fits it best (e.g. ENOENT for a missing target). */
+    public KernelException(String message, Errno errno) {
+        this(message, "", errno.number(), "", null);
     }
 
     /** A failure that is not a failed system call (a missing attach target, an unresolved extern). */
@@ -49,11 +55,15 @@ public class KernelException extends RuntimeException {
         return operation;
     }
 
-    public Errno errno() {
+    /**
+     * The errno as an {@link Errno} constant. ({@link #errno()} is the SPI's positive number,
+     * EINVAL for failures that were no failed system call.)
+     */
+    public Errno kernelErrno() {
         return Errno.of(errnoNumber);
     }
 
-    /** The raw number, meaningful also when {@link #errno()} is {@link Errno#UNKNOWN}. */
+    /** The raw number (0 when no system call failed), meaningful also when {@link #kernelErrno()} is {@link Errno#UNKNOWN}. */
     public int errnoNumber() {
         return errnoNumber;
     }
@@ -65,6 +75,11 @@ public class KernelException extends RuntimeException {
 
     public boolean is(Errno errno) {
         return errnoNumber == errno.number();
+    }
+
+    /** What SPI callers see: the kernel's errno, or EINVAL when no system call failed. */
+    private static int spiErrno(int errnoNumber) {
+        return errnoNumber > 0 ? errnoNumber : EINVAL;
     }
 
     private static String message(String operation, int errnoNumber, String context, String log) {

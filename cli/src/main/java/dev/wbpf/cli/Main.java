@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.",
-        subcommands = {InspectCommand.class, GenCommand.class, TestRunCommand.class, VmCommand.class,
+        subcommands = {RunCommand.class, InspectCommand.class, GenCommand.class, TestRunCommand.class, VmCommand.class,
                 LoginCommand.class, LogoutCommand.class, TagsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
@@ -31,6 +31,8 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorReporter());
+        // everything after the module is the module's: `wbpf run x.wasm -v` passes -v to x.wasm
+        cli.getSubcommands().get("run").setStopAtPositional(true);
         return cli.execute(args);
     }
 

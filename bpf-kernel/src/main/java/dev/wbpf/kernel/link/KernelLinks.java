@@ -21,13 +21,18 @@ public final class KernelLinks {
             case RAW_TRACEPOINT -> RawTracepointLink.attach(program);
             case TP_BTF, FENTRY, FEXIT, FMOD_RET, LSM -> TracingLink.attach(program);
             case KPROBE, KRETPROBE -> KprobeLink.attach(program);
+            case UPROBE, URETPROBE -> UprobeLink.attach(program);
+            case PERF_EVENT -> PerfEventLink.attach(program);
+            case CGROUP, SOCKOPS -> throw new KernelException("program `" + program.name() + "` (section "
+                    + program.spec().section() + ") is a cgroup program: attach it to a cgroup directory with"
+                    + " CgroupLink.attach(program, path)", dev.wbpf.kernel.Errno.EINVAL);
             case XDP -> throw new KernelException("program `" + program.name()
                     + "` is an XDP program: attach it to an interface with XdpLink.attach(program, \"eth0\")");
             case SOCKET_FILTER -> throw new KernelException("program `" + program.name()
                     + "` is a socket filter: attach it to a socket with SocketFilterLink.attach(program, fd)");
             default -> throw new KernelException("program `" + program.name() + "` (section "
                     + program.spec().section() + "): attaching " + kind.displayName()
-                    + " programs is not supported by wbpf's kernel backend yet");
+                    + " programs is not supported by wbpf's kernel backend yet", dev.wbpf.kernel.Errno.EOPNOTSUPP);
         };
     }
 }

@@ -44,7 +44,7 @@ public final class KprobeLink implements KernelLink {
         String target = Links.target(program, function, "kernel function");
         if (!KernelFeatures.system().kprobes()) {
             throw new KernelException("kprobes are not supported by this kernel (no kprobe PMU in "
-                    + PMU.getParent() + "); cannot attach `" + program.name() + "` to " + target);
+                    + PMU.getParent() + "); cannot attach `" + program.name() + "` to " + target, dev.wbpf.kernel.Errno.EOPNOTSUPP);
         }
         int type;
         try {

@@ -80,7 +80,7 @@ public final class TracepointLink implements KernelLink {
         throw new KernelException(mounted
                 ? "tracepoint " + category + "/" + name + " does not exist in this kernel (no events/" + category
                         + "/" + name + " in tracefs)"
-                : "tracefs is not mounted: mount -t tracefs tracefs /sys/kernel/tracing");
+                : "tracefs is not mounted: mount -t tracefs tracefs /sys/kernel/tracing", dev.wbpf.kernel.Errno.ENOENT);
     }
 
     @Override

@@ -332,7 +332,7 @@ public final class KernelLoader {
             msg.append("EPERM: this kernel does not allow ").append(kind.displayName())
                     .append(" programs (BPF trampolines/LSM are unavailable or locked down here), even as root");
         } else {
-            Errno errno = e.errno();
+            Errno errno = e.kernelErrno();
             msg.append(errno == Errno.UNKNOWN ? "errno " + e.errnoNumber() : errno.name()).append(Privileges.hint(e));
         }
         String tail = tail(e.kernelLog());

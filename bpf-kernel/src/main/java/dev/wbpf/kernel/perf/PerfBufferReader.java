@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Reads what programs send with {@code bpf_perf_event_output} into a PERF_EVENT_ARRAY map: one
@@ -50,7 +51,7 @@ public final class PerfBufferReader implements AutoCloseable {
 
     private final List<Ring> rings;
     private final Fd epoll;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared(); // polled by whichever thread consumes, not only the opener
     private final MemorySegment events;
     private final Deque<Sample> pending = new ArrayDeque<>();
     private long lost;
@@ -129,17 +130,33 @@ public final class PerfBufferReader implements AutoCloseable {
 
     /** Delivers every queued sample without waiting; returns how many. */
     public int consume(Consumer<Sample> callback) {
+        return consumeUntil(sample -> {
+            callback.accept(sample);
+            return 0;
+        });
+    }
+
+    /**
+     * Like {@link #consume(Consumer)}, but a negative return of {@code handler} stops delivery
+     * right after that sample (which counts as consumed; later samples stay in their rings for the
+     * next call) and is returned instead of the count.
+     */
+    public int consumeUntil(ToIntFunction<Sample> handler) {
         if (closed) {
             throw new IllegalStateException("perf buffer reader is closed");
         }
         int count = 0;
         for (Ring ring : rings) {
-            count += consume(ring, callback);
+            int delivered = consume(ring, handler);
+            if (delivered < 0) {
+                return delivered;
+            }
+            count += delivered;
         }
         return count;
     }
 
-    private int consume(Ring ring, Consumer<Sample> callback) {
+    private int consume(Ring ring, ToIntFunction<Sample> handler) {
         MemorySegment meta = ring.mapping();
         MemorySegment data = ring.data();
         long size = data.byteSize();
@@ -163,8 +180,18 @@ public final class PerfBufferReader implements AutoCloseable {
             if (type == PERF_RECORD_SAMPLE && recordSize >= 12) {
                 int rawSize = b.getInt(8);
                 byte[] sample = java.util.Arrays.copyOfRange(record, 12, 12 + Math.min(rawSize, recordSize - 12));
-                callback.accept(new Sample(ring.cpu(), sample));
+                int verdict;
+                try {
+                    verdict = handler.applyAsInt(new Sample(ring.cpu(), sample));
+                } finally {
+                    tail += recordSize;
+                    LONG.setRelease(meta, DATA_TAIL, tail);
+                }
+                if (verdict < 0) {
+                    return verdict;
+                }
                 count++;
+                continue;
             } else if (type == PERF_RECORD_LOST && recordSize >= 24) {
                 lost += b.getLong(16);
             }
@@ -176,15 +203,27 @@ public final class PerfBufferReader implements AutoCloseable {
 
     /** Waits up to {@code timeout} for samples on any CPU and delivers them; 0 on timeout. */
     public int poll(Duration timeout, Consumer<Sample> callback) {
-        int delivered = consume(callback);
+        return pollUntil(timeout, sample -> {
+            callback.accept(sample);
+            return 0;
+        });
+    }
+
+    /**
+     * Waits up to {@code timeout} for samples and delivers them as {@link #consumeUntil} does:
+     * the count, 0 on timeout, or the handler's negative return.
+     */
+    public int pollUntil(Duration timeout, ToIntFunction<Sample> handler) {
+        int delivered = consumeUntil(handler);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (delivered == 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return 0;
             }
-            Syscalls.epollWait(epoll.raw(), events, rings.size(), (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-            delivered = consume(callback);
+            Syscalls.epollWait(epoll.raw(), events, Math.max(1, rings.size()),
+                    (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+            delivered = consumeUntil(handler);
         }
         return delivered;
     }

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Reads a BPF ring buffer map (BPF_MAP_TYPE_RINGBUF) from user space, without copying through
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
  * space the reader is still looking at. A record whose BUSY bit is set is still being written:
  * reading stops there until the next wake-up. DISCARDed records are skipped.
  *
- * <p>Not thread-safe: one thread consumes. Samples passed to callbacks are views into the ring,
+ * <p>Not thread-safe: one thread at a time consumes (any thread, not only the one that opened it). Samples passed to callbacks are views into the ring,
  * valid only during the call; {@link #next} copies.
  */
 public final class RingBufferReader implements AutoCloseable {
@@ -46,7 +47,7 @@ public final class RingBufferReader implements AutoCloseable {
     private final MemorySegment producer;
     private final MemorySegment data;
     private final long mask;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared(); // polled by whichever thread consumes, not only the opener
     private final MemorySegment events;
     private final Deque<byte[]> pending = new ArrayDeque<>();
     private boolean closed;
@@ -100,8 +101,20 @@ public final class RingBufferReader implements AutoCloseable {
      * segment is the sample (without header), valid only during the call.
      */
     public int consume(Consumer<MemorySegment> callback) {
+        return consumeUntil(sample -> {
+            callback.accept(sample);
+            return 0;
+        });
+    }
+
+    /**
+     * Like {@link #consume(Consumer)}, but a negative return of {@code handler} stops delivery
+     * right after that record (which counts as consumed; later records stay for the next call)
+     * and is returned instead of the count.
+     */
+    public int consumeUntil(ToIntFunction<MemorySegment> handler) {
         ensureOpen();
-        return consume(consumer, producer, data, mask, callback);
+        return consumeUntil(consumer, producer, data, mask, handler);
     }
 
     /**
@@ -110,6 +123,14 @@ public final class RingBufferReader implements AutoCloseable {
      */
     static int consume(MemorySegment consumer, MemorySegment producer, MemorySegment data, long mask,
             Consumer<MemorySegment> callback) {
+        return consumeUntil(consumer, producer, data, mask, sample -> {
+            callback.accept(sample);
+            return 0;
+        });
+    }
+
+    static int consumeUntil(MemorySegment consumer, MemorySegment producer, MemorySegment data, long mask,
+            ToIntFunction<MemorySegment> handler) {
         long consumerPos = (long) LONG.getAcquire(consumer, 0L);
         int count = 0;
         while (true) {
@@ -125,10 +146,14 @@ public final class RingBufferReader implements AutoCloseable {
             int length = header & ~(BUSY_BIT | DISCARD_BIT);
             consumerPos += (length + HEADER_SIZE + 7) & ~7L;
             if ((header & DISCARD_BIT) == 0) {
+                int verdict;
                 try {
-                    callback.accept(data.asSlice(at + HEADER_SIZE, length));
+                    verdict = handler.applyAsInt(data.asSlice(at + HEADER_SIZE, length));
                 } finally {
                     LONG.setRelease(consumer, 0L, consumerPos);
+                }
+                if (verdict < 0) {
+                    return verdict;
                 }
                 count++;
             } else {
@@ -143,8 +168,19 @@ public final class RingBufferReader implements AutoCloseable {
      * many were delivered (0 on timeout).
      */
     public int poll(Duration timeout, Consumer<MemorySegment> callback) {
-        int delivered = consume(callback);
-        if (delivered > 0) {
+        return pollUntil(timeout, sample -> {
+            callback.accept(sample);
+            return 0;
+        });
+    }
+
+    /**
+     * Waits up to {@code timeout} for records and delivers them as {@link #consumeUntil} does:
+     * the count, 0 on timeout, or the handler's negative return.
+     */
+    public int pollUntil(Duration timeout, ToIntFunction<MemorySegment> handler) {
+        int delivered = consumeUntil(handler);
+        if (delivered != 0) {
             return delivered;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -154,8 +190,8 @@ public final class RingBufferReader implements AutoCloseable {
                 return 0;
             }
             Syscalls.epollWait(epoll.raw(), events, 8, (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-            delivered = consume(callback);
-            if (delivered > 0) {
+            delivered = consumeUntil(handler);
+            if (delivered != 0) {
                 return delivered;
             }
         }

@@ -208,6 +208,32 @@ public final class Syscalls {
                 fd, level, option, value.address(), value.byteSize(), 0);
     }
 
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_RAW = 3;
+    /** ETH_P_ALL: every protocol, as a packet socket's protocol argument (network byte order). */
+    public static final int ETH_P_ALL_BE = 0x0300;
+    /** sizeof(struct sockaddr_ll). */
+    private static final int SOCKADDR_LL_SIZE = 20;
+
+    /**
+     * A raw packet socket (AF_PACKET, SOCK_RAW, ETH_P_ALL) bound to the interface with index
+     * {@code ifindex}: it sees every packet of that interface, both directions.
+     */
+    public static Fd packetSocket(int ifindex) {
+        Fd fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, ETH_P_ALL_BE);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SOCKADDR_LL_SIZE, 4); // zeroed: hatype, pkttype, halen, addr
+            addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 0, (short) AF_PACKET);
+            addr.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 2, (short) ETH_P_ALL_BE);
+            addr.set(JAVA_INT, 4, ifindex);
+            call("bind(AF_PACKET, ifindex " + ifindex + ")", NR.bind(), fd.raw(), addr.address(), SOCKADDR_LL_SIZE, 0, 0, 0);
+            return fd;
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
     /** sizeof(struct sockaddr_in): family, port (big-endian), address (big-endian), padding. */
     private static final int SOCKADDR_IN_SIZE = 16;
     public static final int MSG_DONTWAIT = 0x40;

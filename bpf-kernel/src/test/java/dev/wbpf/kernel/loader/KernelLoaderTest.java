@@ -80,7 +80,7 @@ class KernelLoaderTest {
             assertEquals(java.util.HexFormat.of().formatHex(rodata.initial()),
                     java.util.HexFormat.of().formatHex(java.util.Arrays.copyOf(value, rodata.size())));
             KernelException e = assertThrows(KernelException.class, () -> map.update(new byte[4], value));
-            assertEquals(dev.wbpf.kernel.Errno.EPERM, e.errno(), "frozen: " + e.getMessage());
+            assertEquals(dev.wbpf.kernel.Errno.EPERM, e.kernelErrno(), "frozen: " + e.getMessage());
         }
     }
 

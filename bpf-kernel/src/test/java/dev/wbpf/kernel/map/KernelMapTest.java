@@ -56,7 +56,7 @@ class KernelMapTest {
 
     static void assertErrno(Errno expected, Executable call) {
         KernelException e = assertThrows(KernelException.class, call);
-        assertEquals(expected, e.errno(), e.getMessage());
+        assertEquals(expected, e.kernelErrno(), e.getMessage());
     }
 
     @Test

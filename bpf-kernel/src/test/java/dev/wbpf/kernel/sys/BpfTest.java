@@ -52,7 +52,7 @@ class BpfTest {
         ProgLoadRequest request = ProgLoadRequest.of(PROG_TYPE_SOCKET_FILTER, TestPrograms.readUninitialisedR2(), "GPL")
                 .withName("bad_r2");
         KernelException e = assertThrows(KernelException.class, () -> Bpf.progLoad(request));
-        assertEquals(Errno.EACCES, e.errno());
+        assertEquals(Errno.EACCES, e.kernelErrno());
         assertTrue(e.kernelLog().contains("R2 !read_ok"), e.kernelLog());
         assertTrue(e.getMessage().startsWith("BPF_PROG_LOAD (program bad_r2): EACCES (Permission denied)"),
                 e.getMessage());
@@ -71,7 +71,7 @@ class BpfTest {
         ProgLoadRequest request = ProgLoadRequest.of(PROG_TYPE_SOCKET_FILTER, TestPrograms.encode(insns), "GPL")
                 .withLogLevel(2);
         KernelException e = assertThrows(KernelException.class, () -> Bpf.progLoad(request));
-        assertEquals(Errno.EACCES, e.errno(), e.getMessage());
+        assertEquals(Errno.EACCES, e.kernelErrno(), e.getMessage());
         assertTrue(e.kernelLog().length() > Bpf.INITIAL_LOG_SIZE, "log of " + e.kernelLog().length() + " chars");
         assertTrue(e.kernelLog().contains("R2 !read_ok"));
     }
@@ -80,7 +80,7 @@ class BpfTest {
     void invalidMapNamesTheCommandAndErrno() {
         KernelException e = assertThrows(KernelException.class,
                 () -> Bpf.mapCreate(MapCreateRequest.of(MAP_TYPE_HASH, 0, 4, 1).withName("zero_key")));
-        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals(Errno.EINVAL, e.kernelErrno());
         assertEquals("BPF_MAP_CREATE (map zero_key): EINVAL (Invalid argument)", e.getMessage());
     }
 
@@ -110,14 +110,14 @@ class BpfTest {
                 assertEquals("pinned", info.name());
             }
             KernelException exists = assertThrows(KernelException.class, () -> Bpf.objPin(map.raw(), pin.toString()));
-            assertEquals(Errno.EEXIST, exists.errno());
+            assertEquals(Errno.EEXIST, exists.kernelErrno());
             assertTrue(exists.getMessage().contains(pin.toString()));
         } finally {
             Files.deleteIfExists(pin);
             Files.deleteIfExists(dir);
         }
         KernelException gone = assertThrows(KernelException.class, () -> Bpf.objGet(pin.toString(), 0));
-        assertEquals(Errno.ENOENT, gone.errno());
+        assertEquals(Errno.ENOENT, gone.kernelErrno());
     }
 
     @Test

@@ -37,7 +37,7 @@ class SyscallsTest {
     void loopbackIsInterfaceOne() {
         assertEquals(1, Syscalls.ifNameToIndex("lo"));
         KernelException e = assertThrows(KernelException.class, () -> Syscalls.ifNameToIndex("wbpf-nope0"));
-        assertEquals(Errno.ENODEV, e.errno());
+        assertEquals(Errno.ENODEV, e.kernelErrno());
     }
 
     @Test

@@ -1,0 +1,258 @@
+package dev.wbpf.cli;
+
+import dev.wbpf.core.backend.Backends;
+import dev.wbpf.core.backend.BpfBackend;
+import dev.wbpf.core.backend.BpfException;
+import dev.wbpf.wasm.CompiledModuleCache;
+import dev.wbpf.wasm.RunResult;
+import dev.wbpf.wasm.StopReason;
+import dev.wbpf.wasm.WasmBpfModule;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code wbpf run MODULE.wasm [ARGS...]}: runs a wasm-bpf guest. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a wasm-bpf module (a WASI command that loads BPF objects through the wasm_bpf imports).",
+                "Everything after MODULE is passed to the module; its exit status is wbpf's."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"N:the module's exit status", "1:wbpf could not run the module (the message says why)",
+                "124:--timeout expired", "130:interrupted (Ctrl-C)", "143:terminated (SIGTERM)"})
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODULE", description = "The module (.wasm); its path as given is the guest's argv[0].")
+    Path module;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the module.")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--backend", paramLabel = "auto|kernel|vm", defaultValue = "auto",
+            description = "Where BPF programs run: the Linux kernel, the in-JVM VM, or auto (the kernel where it can load programs, else the VM). Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Set an environment variable for the module (repeatable). The module sees no environment unless asked.")
+    Map<String, String> env = new LinkedHashMap<>();
+
+    @Option(names = "--env-inherit", description = "Pass wbpf's whole environment to the module.")
+    boolean envInherit;
+
+    @Option(names = "--dir", paramLabel = "HOST[:GUEST]", description = "Give the module a host directory, under GUEST (default: the same path) (repeatable).")
+    List<String> dirs = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop the module after this long (e.g. 500ms, 10s, 2m, PT1H); exit status 124.")
+    Duration timeout;
+
+    @Option(names = "--interpreter", description = "Interpret the module instead of compiling it to JVM bytecode.")
+    boolean interpreter;
+
+    @Option(names = "--no-cache", description = "Do not keep compiled modules between runs (in $XDG_CACHE_HOME/wbpf or ~/.cache/wbpf).")
+    boolean noCache;
+
+    @Option(names = {"-v", "--verbose"}, description = "Say which backend and engine are used, and why.")
+    boolean verbose;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintStream err = System.err;
+        PrintStream out = System.out;
+        if (Files.isDirectory(module)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), module + " is a directory, not a WebAssembly module");
+        }
+        WasmBpfModule.Builder builder = WasmBpfModule.builder()
+                .path(module)
+                .args(args)
+                .stdin(System.in)
+                .stdout(out, isTerminal())
+                .stderr(err, isTerminal())
+                .engine(interpreter ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER)
+                .backend(backendSupplier(err))
+                .log(line -> err.println("wbpf: " + line));
+        if (!interpreter && !noCache) {
+            builder.compiledModuleCache(CompiledModuleCache.defaultLocation());
+        }
+        if (envInherit) {
+            builder.inheritEnv();
+        }
+        env.forEach(builder::env);
+        for (String dir : dirs) {
+            int colon = dir.indexOf(':');
+            String host = colon < 0 ? dir : dir.substring(0, colon);
+            String guest = colon < 0 ? dir : dir.substring(colon + 1);
+            if (!Files.isDirectory(Path.of(host))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--dir " + dir + ": " + host + " is not a directory");
+            }
+            builder.directory(Path.of(host), guest);
+        }
+        long t0 = System.nanoTime();
+        try (WasmBpfModule wasm = builder.build()) {
+            if (verbose) {
+                err.printf("wbpf: %s parsed and checked in %d ms%n", module, (System.nanoTime() - t0) / 1_000_000);
+            }
+            RunResult result;
+            try (Signals ignored = Signals.install(wasm)) {
+                result = wasm.run(timeout);
+            }
+            out.flush();
+            err.flush();
+            if (verbose) {
+                err.printf("wbpf: %s ended (%s) with status %d after %d ms; engine: %s%n", module,
+                        result.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.exitCode(),
+                        result.elapsed().toMillis(), engineDescription(wasm));
+            }
+            return result.exitCode();
+        }
+    }
+
+    private String engineDescription(WasmBpfModule wasm) {
+        if (wasm.engineUsed() == WasmBpfModule.Engine.INTERPRETER) {
+            return interpreter ? "interpreter (asked for)" : "interpreter (the compiler failed, see above)";
+        }
+        return "compiler" + (noCache ? "" : " (compiled modules kept in " + CompiledModuleCache.defaultLocation().directory() + ")");
+    }
+
+    private static boolean isTerminal() {
+        var console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    private Supplier<BpfBackend> backendSupplier(PrintStream err) {
+        return switch (backend) {
+            case "auto" -> () -> {
+                Backends.Choice choice = Backends.automatic();
+                if (verbose) {
+                    err.println("wbpf: backend " + choice.reason());
+                }
+                return choice.backend();
+            };
+            case "kernel", "vm" -> () -> {
+                BpfBackend b = Backends.named(backend).orElseThrow(() -> new BpfException(
+                        "the " + backend + " backend is not installed (no provider on the class path)", BpfException.EOPNOTSUPP));
+                BpfBackend.Availability availability = b.availability();
+                if (!availability.available()) {
+                    throw new BpfException("the " + backend + " backend cannot run programs here: " + availability.reason(),
+                            BpfException.EOPNOTSUPP);
+                }
+                if (verbose) {
+                    err.println("wbpf: backend " + backend + " (asked for): " + availability.reason());
+                }
+                return b;
+            };
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--backend must be auto, kernel or vm, not '" + backend + "'");
+        };
+    }
+
+    /** Durations as people write them: 500ms, 10s, 2m, 1h, or ISO-8601 (PT10S). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SIMPLE.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "s" : m.group(2);
+                return switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            }
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 10s, 2m, 1h)");
+            }
+        }
+    }
+
+    /**
+     * SIGINT and SIGTERM stop the guest (its objects are closed and links detached as the run
+     * unwinds) and give 130/143; a shutdown hook covers other ways the JVM is asked to exit.
+     * {@code sun.misc.Signal} is reached reflectively, so the build stays free of internal-API
+     * warnings and a JVM without it still runs modules (signals then end the JVM's default way,
+     * through the shutdown hook).
+     */
+    static final class Signals implements AutoCloseable {
+        private final List<Runnable> restore = new ArrayList<>();
+        private final java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+
+        static Signals install(WasmBpfModule wasm) {
+            Signals s = new Signals();
+            s.handle("INT", wasm, StopReason.INTERRUPT);
+            s.handle("TERM", wasm, StopReason.TERMINATE);
+            Thread hook = new Thread(() -> wasm.stopAndWait(StopReason.TERMINATE, Duration.ofSeconds(3)), "wbpf-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            s.restore.add(() -> {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            });
+            return s;
+        }
+
+        private void handle(String name, WasmBpfModule wasm, StopReason reason) {
+            try {
+                Class<?> signalClass = Class.forName("sun.misc.Signal");
+                Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+                Object signal = signalClass.getConstructor(String.class).newInstance(name);
+                Object handler = java.lang.reflect.Proxy.newProxyInstance(handlerClass.getClassLoader(),
+                        new Class<?>[] {handlerClass}, (proxy, method, args) -> {
+                            if (method.getName().equals("handle")) {
+                                if (signalled.getAndSet(true)) {
+                                    // a second signal: the guest is stuck in a host call that does not
+                                    // notice interrupts; the kernel releases our BPF fds as we die
+                                    Runtime.getRuntime().halt(reason.exitCode());
+                                }
+                                wasm.stop(reason);
+                                return null;
+                            }
+                            return switch (method.getName()) {
+                                case "hashCode" -> System.identityHashCode(proxy);
+                                case "equals" -> proxy == args[0];
+                                default -> "wbpf " + name + " handler";
+                            };
+                        });
+                var handle = signalClass.getMethod("handle", signalClass, handlerClass);
+                Object old = handle.invoke(null, signal, handler);
+                restore.add(() -> {
+                    try {
+                        handle.invoke(null, signal, old);
+                    } catch (ReflectiveOperationException e) {
+                        // leave ours in place
+                    }
+                });
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                // no sun.misc.Signal (or the signal is reserved): the shutdown hook still stops the guest
+            }
+        }
+
+        @Override
+        public void close() {
+            restore.reversed().forEach(Runnable::run);
+        }
+    }
+}
