@@ -12,12 +12,19 @@ public final class TerminalProgress implements TransferListener {
     private static final long DELAY_NANOS = 1_000_000_000L;
 
     private final PrintStream out;
+    private final java.util.function.LongSupplier clock;
     private long start;
     private long lastDraw;
     private boolean drawn;
 
     public TerminalProgress(PrintStream out) {
+        this(out, System::nanoTime);
+    }
+
+    /** With a clock in nanoseconds (tests). */
+    TerminalProgress(PrintStream out, java.util.function.LongSupplier clock) {
         this.out = out;
+        this.clock = clock;
     }
 
     public static TransferListener forConsole(PrintStream err, boolean quiet) {
@@ -30,14 +37,14 @@ public final class TerminalProgress implements TransferListener {
 
     @Override
     public synchronized void started(String verb, Descriptor blob) {
-        start = System.nanoTime();
+        start = clock.getAsLong();
         lastDraw = 0;
         drawn = false;
     }
 
     @Override
     public synchronized void progress(Descriptor blob, long done) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - start < DELAY_NANOS || now - lastDraw < 100_000_000L) {
             return;
         }

@@ -94,6 +94,33 @@ class PlainRegistryTest {
     }
 
     @Test
+    void anIndexAndItsManifestsRoundTrip() throws IOException {
+        RegistryClient client = client(1 << 20);
+        MemoryContent local = new MemoryContent();
+        Manifest amd64 = local.artifact("application/vnd.wbpf.test", "amd64".getBytes(StandardCharsets.UTF_8));
+        Manifest arm64 = local.artifact("application/vnd.wbpf.test", "arm64".getBytes(StandardCharsets.UTF_8));
+        String json = """
+                {"schemaVersion":2,"mediaType":"%s","manifests":[%s,%s]}""".formatted(MediaTypes.OCI_INDEX,
+                MemoryContent.json(amd64.descriptor()), MemoryContent.json(arm64.descriptor()));
+        Manifest index = Manifest.of(MediaTypes.OCI_INDEX, json.getBytes(StandardCharsets.UTF_8));
+        PushResult pushed = client.push(ref("multi/arch:v1"), index, local, null);
+        // both manifests, their shared config and their two layers
+        assertEquals(5, pushed.uploaded().size(), pushed.toString());
+        assertTrue(pushed.uploaded().containsAll(List.of(amd64.digest(), arm64.digest())), pushed.toString());
+
+        MemoryContent pulled = new MemoryContent();
+        Manifest got = client.pull(ref("multi/arch:v1"), pulled);
+        assertEquals(MediaTypes.OCI_INDEX, got.mediaType());
+        assertEquals(index.digest(), got.digest());
+        for (Manifest m : List.of(amd64, arm64)) {
+            assertArrayEquals(m.content(), pulled.blobs.get(m.digest()));
+            for (Descriptor d : m.children()) {
+                assertArrayEquals(local.blobs.get(d.digest()), pulled.blobs.get(d.digest()));
+            }
+        }
+    }
+
+    @Test
     void chunkedUploadOfALargerBlob() throws IOException {
         RegistryClient client = client(4096);
         byte[] content = random(50_000, 2);
