@@ -148,6 +148,16 @@ class InteropTest {
         for (Descriptor d : manifest.children()) {
             assertArrayEquals(content.blobs.get(d.digest()), pulled.blobs.get(d.digest()));
         }
+
+        // The same image as a Docker v2 schema 2 manifest: its media types are accepted too.
+        RegistryServer.run(List.of(skopeo, "--insecure-policy", "copy", "--format", "v2s2", "--dest-tls-verify=false",
+                "oci:" + layout + ":v1", "docker://" + registry.address() + "/skopeo/in:docker"), null);
+        MemoryContent docker = new MemoryContent();
+        Manifest v2s2 = client.pull(ref("skopeo/in:docker"), docker);
+        assertEquals(MediaTypes.DOCKER_MANIFEST, v2s2.mediaType());
+        for (Descriptor d : v2s2.children()) {
+            assertTrue(docker.blobs.containsKey(d.digest()), d.toString());
+        }
     }
 
     @Test
