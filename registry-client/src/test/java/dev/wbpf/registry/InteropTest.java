@@ -21,7 +21,6 @@ import land.oras.ContainerRef;
 import land.oras.LocalPath;
 import land.oras.Registry;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,12 +91,7 @@ class InteropTest {
     }
 
     private static String skopeo() {
-        Path skopeo = RegistryServer.onPath("skopeo");
-        if (skopeo == null) {
-            Assumptions.assumeTrue(RegistryServer.required(), "skopeo is not installed (scripts/setup installs it)");
-            throw new IllegalStateException("skopeo is not installed, and WBPF_REQUIRE_REGISTRY=1 requires the interop tests");
-        }
-        return skopeo.toString();
+        return RegistryServer.tool("skopeo");
     }
 
     /** A small real image (a one-file tar layer and its config) in memory. */
