@@ -1,0 +1,35 @@
+package dev.wbpf.cli;
+
+import dev.wbpf.registry.Reference;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code wbpf tags HOST/REPO}: the tags of a repository, one a line. */
+@Command(name = "tags", mixinStandardHelpOptions = true, description = "List the tags of a repository in a registry.")
+final class TagsCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "REPOSITORY", description = "HOST[:PORT]/REPOSITORY")
+    String repository;
+
+    @Mixin
+    RegistryOptions registry;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Reference ref = RegistryOptions.reference(spec.commandLine(), repository);
+        PrintWriter out = spec.commandLine().getOut();
+        for (String tag : registry.client(ref.registry()).listTags(ref, 1000)) {
+            out.println(tag);
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,10 @@
+package dev.wbpf.registry;
+
+import java.net.URI;
+
+/**
+ * An open blob upload: where to send the next chunk, and how many bytes the registry has
+ * acknowledged so far.
+ */
+public record UploadSession(Reference repository, Descriptor blob, URI location, long committed) {
+}
