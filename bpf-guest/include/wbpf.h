@@ -179,11 +179,51 @@ static inline int wbpf__err(int ret)
 	return ret;
 }
 
+/*
+ * The host returns Linux errno numbers (ENOENT 2, EBADF 9, ...); wasi-libc numbers them
+ * differently (ENOENT 44, EBADF 8, ...). Host results are converted, so that guests can compare
+ * them with -ENOENT etc. and print them with strerror. Unknown numbers are kept.
+ */
+static inline int wbpf__host(int ret)
+{
+	int e;
+
+	if (ret >= 0)
+		return ret;
+	switch (-ret) {
+	case 1: e = EPERM; break;
+	case 2: e = ENOENT; break;
+	case 3: e = ESRCH; break;
+	case 4: e = EINTR; break;
+	case 5: e = EIO; break;
+	case 6: e = ENXIO; break;
+	case 7: e = E2BIG; break;
+	case 9: e = EBADF; break;
+	case 11: e = EAGAIN; break;
+	case 12: e = ENOMEM; break;
+	case 13: e = EACCES; break;
+	case 14: e = EFAULT; break;
+	case 16: e = EBUSY; break;
+	case 17: e = EEXIST; break;
+	case 19: e = ENODEV; break;
+	case 22: e = EINVAL; break;
+	case 24: e = EMFILE; break;
+	case 28: e = ENOSPC; break;
+	case 34: e = ERANGE; break;
+	case 38: e = ENOSYS; break;
+	case 95: e = EOPNOTSUPP; break;
+	case 110: e = ETIMEDOUT; break;
+	case 524: e = EOPNOTSUPP; break; /* the kernel's ENOTSUPP */
+	default: return ret;
+	}
+	return -e;
+}
+
 static inline int wbpf__map_fd(uint64_t handle, const struct bpf_map *m)
 {
-	int fd = wasm_bpf_map_fd_by_name(handle, m->name);
+	int fd = wbpf__host(wasm_bpf_map_fd_by_name(handle, m->name));
 	if (fd == -ENOENT && m->alt_name)
-		fd = wasm_bpf_map_fd_by_name(handle, m->alt_name);
+		fd = wbpf__host(wasm_bpf_map_fd_by_name(handle, m->alt_name));
 	return fd;
 }
 
@@ -389,7 +429,7 @@ static inline struct bpf_link *bpf_program__attach_target(struct bpf_program *pr
 	}
 	if (!target)
 		target = prog->attach_target;
-	err = wasm_attach_bpf_program(prog->obj->handle, prog->name, target ? target : "");
+	err = wbpf__host(wasm_attach_bpf_program(prog->obj->handle, prog->name, target ? target : ""));
 	if (err) {
 		errno = err < 0 ? -err : EINVAL;
 		return NULL;
@@ -418,34 +458,34 @@ static inline int bpf_link__destroy(struct bpf_link *link)
 /* ---- map operations on descriptors ---- */
 static inline int bpf_map_lookup_elem(int fd, const void *key, void *value)
 {
-	return wbpf__err(wasm_bpf_map_operate(fd, WBPF_MAP_LOOKUP_ELEM, (void *)key, value, NULL, 0));
+	return wbpf__err(wbpf__host(wasm_bpf_map_operate(fd, WBPF_MAP_LOOKUP_ELEM, (void *)key, value, NULL, 0)));
 }
 
 static inline int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, uint64_t flags)
 {
-	return wbpf__err(wasm_bpf_map_operate(fd, WBPF_MAP_LOOKUP_ELEM, (void *)key, value, NULL, flags));
+	return wbpf__err(wbpf__host(wasm_bpf_map_operate(fd, WBPF_MAP_LOOKUP_ELEM, (void *)key, value, NULL, flags)));
 }
 
 static inline int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)
 {
-	return wbpf__err(wasm_bpf_map_operate(fd, WBPF_MAP_UPDATE_ELEM, (void *)key, (void *)value, NULL, flags));
+	return wbpf__err(wbpf__host(wasm_bpf_map_operate(fd, WBPF_MAP_UPDATE_ELEM, (void *)key, (void *)value, NULL, flags)));
 }
 
 static inline int bpf_map_delete_elem(int fd, const void *key)
 {
-	return wbpf__err(wasm_bpf_map_operate(fd, WBPF_MAP_DELETE_ELEM, (void *)key, NULL, NULL, 0));
+	return wbpf__err(wbpf__host(wasm_bpf_map_operate(fd, WBPF_MAP_DELETE_ELEM, (void *)key, NULL, NULL, 0)));
 }
 
 /* key NULL: the first key. -ENOENT after the last one. */
 static inline int bpf_map_get_next_key(int fd, const void *key, void *next_key)
 {
-	return wbpf__err(wasm_bpf_map_operate(fd, WBPF_MAP_GET_NEXT_KEY, (void *)key, NULL, next_key, 0));
+	return wbpf__err(wbpf__host(wasm_bpf_map_operate(fd, WBPF_MAP_GET_NEXT_KEY, (void *)key, NULL, next_key, 0)));
 }
 
 /* Not in the contract's four operations: works where the host implements it. */
 static inline int bpf_map_lookup_and_delete_elem(int fd, const void *key, void *value)
 {
-	return wbpf__err(wasm_bpf_map_operate(fd, WBPF_MAP_LOOKUP_AND_DELETE_ELEM, (void *)key, value, NULL, 0));
+	return wbpf__err(wbpf__host(wasm_bpf_map_operate(fd, WBPF_MAP_LOOKUP_AND_DELETE_ELEM, (void *)key, value, NULL, 0)));
 }
 
 /* libbpf 1.x map-object forms; sizes are the caller's promise, the host checks its own. */
@@ -487,7 +527,17 @@ struct bpf_buffer {
 	void *ctx;
 	void *data;
 	size_t data_sz;
+	int cb_ret; /* the last callback's result, to tell it from a host errno */
 };
+
+/* The host calls this (ctx = the bpf_buffer), which calls the guest's callback. */
+static inline int wbpf__sample(void *ctx, void *data, size_t size)
+{
+	struct bpf_buffer *b = (struct bpf_buffer *)ctx;
+
+	b->cb_ret = b->sample_cb(b->ctx, data, size);
+	return b->cb_ret;
+}
 
 /* A reader of `events` (BPF_MAP_TYPE_RINGBUF or PERF_EVENT_ARRAY); `heap` is unused. */
 static inline struct bpf_buffer *bpf_buffer__new(struct bpf_map *events, struct bpf_map *heap)
@@ -546,14 +596,18 @@ static inline int bpf_buffer__set_callback(struct bpf_buffer *b, bpf_buffer_samp
 /* Delivers the available records; the number delivered, or a negative errno. */
 static inline int bpf_buffer__poll(struct bpf_buffer *b, int timeout_ms)
 {
+	int ret;
+
 	if (!b || !b->sample_cb || !b->events->obj || !b->events->obj->handle)
 		return wbpf__err(-EINVAL);
 	if (b->events->fd < 0)
 		return wbpf__err(b->events->fd);
 	/* A function pointer in wasm32 is its index in the exported function table. */
-	return wbpf__err(wasm_bpf_buffer_poll(b->events->obj->handle, b->events->fd,
-					      (int32_t)(intptr_t)b->sample_cb, (int32_t)(intptr_t)b->ctx, b->data,
-					      (int)b->data_sz, timeout_ms));
+	b->cb_ret = 0;
+	ret = wasm_bpf_buffer_poll(b->events->obj->handle, b->events->fd, (int32_t)(intptr_t)wbpf__sample,
+				   (int32_t)(intptr_t)b, b->data, (int)b->data_sz, timeout_ms);
+	/* a callback's negative result is returned as it is; a host errno is converted */
+	return wbpf__err(ret < 0 && ret == b->cb_ret ? ret : wbpf__host(ret));
 }
 
 static inline void bpf_buffer__free(struct bpf_buffer *b)

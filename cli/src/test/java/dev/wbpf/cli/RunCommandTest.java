@@ -75,6 +75,17 @@ class RunCommandTest {
     }
 
     @Test
+    void onTheVmBackendATracepointAttachIsANegativeErrnoWithTheVmsReason() {
+        Path objects = Path.of(System.getProperty("wbpf.testdata"), "bpf", "out");
+        CliRunner r = CliRunner.run("run", "--backend", "vm", "-v", "--dir", objects + ":/data", guest().toString(),
+                "load", "/data/globals.bpf.o", "attach", "read_globals");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("load ok\nattach read_globals = -95\n", r.out());
+        assertTrue(r.err().contains("backend vm"), r.err());
+        assertTrue(r.err().contains("wbpf: cannot attach read_globals: the VM cannot attach program `read_globals`"), r.err());
+    }
+
+    @Test
     void badBackendNameIsAUsageError() {
         CliRunner r = CliRunner.run("run", "--backend", "gpu", guest().toString());
         assertEquals(2, r.exitCode());

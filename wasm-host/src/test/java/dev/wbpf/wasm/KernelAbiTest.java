@@ -59,4 +59,34 @@ class KernelAbiTest {
                 opfd 123456 = -9
                 """, out, run.log());
     }
+
+    /** Perf buffer readers are opened at load: opens made before the guest's first poll are delivered. */
+    @Test
+    void perfBufferEventsBeforeTheFirstPollAreKept() {
+        Thread opens = Thread.ofPlatform().daemon(true).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/etc/hostname"));
+                    Thread.sleep(10);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        try {
+            GuestRun run = GuestRun.run(Engine.COMPILER, KernelBackendCondition.backend(), Duration.ofSeconds(30),
+                    "load", "/data/opensnoop.bpf.o", "attach", "tracepoint__syscalls__sys_enter_openat",
+                    "attach", "tracepoint__syscalls__sys_exit_openat", "fd", "events", "sleep", "300", "poll", "0",
+                    "close");
+            String out = run.out();
+            assertTrue(out.startsWith("load ok\nattach tracepoint__syscalls__sys_enter_openat = 0\n"
+                    + "attach tracepoint__syscalls__sys_exit_openat = 0\n"), out + run.log());
+            Matcher m = Pattern.compile("poll = (-?\\d+)").matcher(out);
+            assertTrue(m.find(), out);
+            assertTrue(Integer.parseInt(m.group(1)) > 0, "nothing delivered from the perf buffer: " + out + run.log());
+            assertTrue(out.endsWith("close = 0\n"), out);
+        } finally {
+            opens.interrupt();
+        }
+    }
 }

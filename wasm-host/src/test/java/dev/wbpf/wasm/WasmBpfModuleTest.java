@@ -95,7 +95,7 @@ class WasmBpfModuleTest {
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anOutOfBoundsPointerTrapsNamingTheHostFunctionAndAddress(Engine engine) {
-        var e = assertThrows(WasmTrapException.class, () -> GuestRun.run(engine, new FakeBackend(), null, "oob-load"));
+        var e = assertThrows(WasmTrapException.class, () -> GuestRun.run(engine, RecordingBackend.vm(), null, "oob-load"));
         assertTrue(e.getMessage().contains("trapped in host function wasm_load_bpf_object: BPF object buffer at guest address 0xfffffff0 (4096 bytes) is outside"),
                 e.getMessage());
         assertEquals("main", e.guestFunction().orElseThrow());
@@ -139,7 +139,7 @@ class WasmBpfModuleTest {
 
     @Test
     void embeddingStartInTheBackgroundAndStop() throws Exception {
-        var backend = new FakeBackend();
+        var backend = RecordingBackend.vm();
         var out = new java.io.ByteArrayOutputStream();
         try (WasmBpfModule module = WasmBpfModule.builder().bytes("in-memory.wasm", Files.readAllBytes(Guests.guest("guest")))
                 .args(List.of("argv", "x")).stdout(out).backend(backend).build()) {

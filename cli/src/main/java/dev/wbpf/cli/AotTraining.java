@@ -1,0 +1,46 @@
+package dev.wbpf.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The training run of the launcher's JDK AOT cache ({@code ./wbpf}): the commands users start
+ * most, in one JVM, so that the classes they load (picocli, the BPF object reader, Chicory's
+ * runtime, compiler and WASI, the backends) are in the cache. Output is discarded.
+ *
+ * <p>Usage: {@code java -XX:AOTCacheOutput=... -cp wbpf-cli.jar dev.wbpf.cli.AotTraining REPO}
+ */
+public final class AotTraining {
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) {
+        Path repo = Path.of(args.length > 0 ? args[0] : ".");
+        Path objects = repo.resolve("testdata/bpf/out");
+        Path guest = repo.resolve("wasm-host/src/test/resources/guests/guest.wasm");
+        Path execsnoop = repo.resolve("bpf-guest/examples/execsnoop/execsnoop.wasm");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        var nul = new PrintStream(OutputStream.nullOutputStream());
+        System.setOut(nul);
+        System.setErr(nul);
+        try {
+            Main.run("inspect", "--json", "--disasm", objects.resolve("execsnoop.bpf.o").toString());
+            if (Files.isRegularFile(guest)) {
+                // Chicory with the VM backend: load, map operations, close; no root needed
+                Main.run("run", "--backend", "vm", "--dir", objects + ":/data", guest.toString(),
+                        "load", "/data/xdp_parse.bpf.o", "fd", "counters", "lookup", "0", "update", "0", "1", "close");
+                Main.run("run", "--interpreter", guest.toString(), "exit", "0");
+            }
+            if (Files.isRegularFile(execsnoop)) {
+                // a real module on the kernel where it can run (root): load, attach, ring buffer polls
+                Main.run("run", "--backend", "auto", "--timeout", "1500ms", execsnoop.toString());
+            }
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}

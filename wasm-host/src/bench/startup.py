@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Start-up of a command until it prints its first line (or exits), median of N runs.
+
+    startup.py N LABEL -- COMMAND...      (repeatable: LABEL -- COMMAND... ;; LABEL -- ...)
+
+The process is stopped with SIGINT once the first line arrived. Prints "LABEL median_ms=M min_ms=m".
+"""
+import os, signal, statistics, subprocess, sys, time
+
+
+def once(cmd):
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    line = p.stdout.readline()
+    t = time.monotonic() - t0
+    if p.poll() is None:
+        p.send_signal(signal.SIGINT)
+    p.stdout.read()
+    p.wait()
+    if not line and p.returncode != 0:
+        raise SystemExit(f"{cmd} printed nothing and exited {p.returncode}")
+    return t * 1000
+
+
+def main():
+    n = int(sys.argv[1])
+    args = sys.argv[2:]
+    groups, cur = [], []
+    for a in args:
+        if a == ";;":
+            groups.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    if cur:
+        groups.append(cur)
+    for g in groups:
+        label, sep, cmd = g[0], g[1], g[2:]
+        assert sep == "--", g
+        once(cmd)  # warm the page cache and any on-disk caches
+        times = [once(cmd) for _ in range(n)]
+        print(f"{label:<58} median_ms={statistics.median(times):7.1f} min_ms={min(times):7.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
