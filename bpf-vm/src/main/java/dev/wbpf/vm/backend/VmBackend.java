@@ -48,8 +48,29 @@ public final class VmBackend implements BpfBackend {
         return Availability.yes("in-JVM interpreter; needs no kernel support or privileges");
     }
 
+    /**
+     * A backend with the VM's own event sources: a {@link dev.wbpf.vm.hook.VmNetwork} with
+     * interface {@code lo}, {@link dev.wbpf.vm.hook.VmProbes application probes},
+     * {@link dev.wbpf.vm.hook.JvmTracepoints JVM tracepoints} and {@link dev.wbpf.vm.hook.VmTimers timers}.
+     */
+    public static VmBackend standard() {
+        return standard(LoadSettings.defaults());
+    }
+
+    public static VmBackend standard(LoadSettings settings) {
+        dev.wbpf.vm.hook.VmNetwork network = new dev.wbpf.vm.hook.VmNetwork();
+        network.create("lo");
+        return new VmBackend(settings, List.of(network, new dev.wbpf.vm.hook.VmProbes(),
+                new dev.wbpf.vm.hook.JvmTracepoints(), new dev.wbpf.vm.hook.VmTimers()));
+    }
+
     public List<VmAttachPoint> attachPoints() {
         return attachPoints;
+    }
+
+    /** The attach point of type {@code type}, e.g. {@code attachPoint(VmNetwork.class)} to feed its interfaces. */
+    public <T extends VmAttachPoint> java.util.Optional<T> attachPoint(Class<T> type) {
+        return attachPoints.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     @Override

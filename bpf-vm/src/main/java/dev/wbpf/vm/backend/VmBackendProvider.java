@@ -20,6 +20,6 @@ public final class VmBackendProvider implements BpfBackendProvider {
 
     @Override
     public BpfBackend create() {
-        return new VmBackend();
+        return VmBackend.standard();
     }
 }

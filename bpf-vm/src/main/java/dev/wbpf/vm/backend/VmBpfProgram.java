@@ -39,6 +39,21 @@ public final class VmBpfProgram implements BpfProgram, TestRunnable {
         return object.vmObject().program(name).orElseThrow();
     }
 
+    /** The machine that runs this program (shared, thread-safe; each run needs its own {@link dev.wbpf.vm.ExecutionContext}). */
+    public dev.wbpf.vm.Machine machine() {
+        return object.vmObject().machine(name);
+    }
+
+    /** The host environment the program's helpers see. */
+    public dev.wbpf.vm.HostEnvironment environment() {
+        return object.vmObject().settings().environment();
+    }
+
+    /** Virtual CPUs of the object (per-CPU maps hold that many values). */
+    public int cpus() {
+        return object.vmObject().settings().cpus();
+    }
+
     @Override
     public BpfLink attach(String target) {
         ProgramSection section = spec().definition();

@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Which bytes of the context a program type may read and write, and what a read yields:
  * {@code struct xdp_md}, {@code struct __sk_buff} (socket filter, tc), and the flat argument
- * buffers of tracepoints, raw tracepoints and syscall programs.
+ * buffers of tracepoints, raw tracepoints and syscall programs, and the read-only
+ * {@code bpf_perf_event_data} (perf_event) and {@code pt_regs} (kprobe/usdt) the VM's timers and
+ * application probes present.
  */
 final class ContextLayout {
     enum Kind { SCALAR, PACKET, PACKET_END, PACKET_META, DENIED }
@@ -29,11 +31,18 @@ final class ContextLayout {
         this.flatWritable = flatWritable;
     }
 
+    /** x86-64 {@code struct pt_regs}: 21 u64 registers. */
+    static final int PT_REGS_SIZE = 21 * 8;
+    /** {@code struct bpf_perf_event_data}: pt_regs, then u64 sample_period and u64 addr. */
+    static final int PERF_EVENT_DATA_SIZE = PT_REGS_SIZE + 16;
+
     /** Default size of the caller-supplied argument buffer per program type. */
     static int defaultSize(ProgramType type) {
         return switch (type) {
             case RAW_TRACEPOINT, RAW_TRACEPOINT_WRITABLE -> 8 * 12;
             case TRACEPOINT -> 128;
+            case PERF_EVENT -> PERF_EVENT_DATA_SIZE;
+            case KPROBE -> PT_REGS_SIZE;
             default -> 0xffff;
         };
     }
@@ -51,6 +60,8 @@ final class ContextLayout {
             case SOCKET_FILTER -> skBuff(false);
             case SCHED_CLS, SCHED_ACT -> skBuff(true);
             case RAW_TRACEPOINT, TRACEPOINT -> new ContextLayout("trace args", flatSize, null, false);
+            case PERF_EVENT -> new ContextLayout("bpf_perf_event_data", flatSize, null, false);
+            case KPROBE -> new ContextLayout("pt_regs", flatSize, null, false);
             case SYSCALL, UNSPEC -> new ContextLayout("syscall args", flatSize, null, true);
             default -> null;
         };

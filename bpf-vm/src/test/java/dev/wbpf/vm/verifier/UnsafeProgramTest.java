@@ -252,7 +252,7 @@ class UnsafeProgramTest {
         c.add(new Case("atomic at a variable offset that may be misaligned", RAW_TP, lookup(ARRAY8).jmpImm(0x15, 0, 0, 5)
                 .ldxdw(3, 0, 0).raw(0x57, 3, 0, 0, 2).add64Reg(0, 3).mov64Imm(1, 1).atomic32(0, 1, 0, 0x00).mov64Imm(0, 0).exit(), 11,
                 "misaligned access off (0; 0x2)+0+0 size 4"));
-        c.add(new Case("unsupported program type", ProgramType.KPROBE, asm().mov64Imm(0, 0).exit(), -1, "program type kprobe is not supported"));
+        c.add(new Case("unsupported program type", ProgramType.SK_MSG, asm().mov64Imm(0, 0).exit(), -1, "program type sk_msg is not supported"));
         // ---- packets ----
         c.add(new Case("packet read without a bounds check", XDP, packet().ldxb(0, 2, 0).exit(), 2, "invalid access to packet, off=0 size=1"));
         c.add(new Case("packet read beyond the checked range", XDP,
