@@ -68,12 +68,13 @@ class WasmBpfHostTest {
         assertTrue(run.log().contains("cannot attach read_globals: the VM cannot attach program `read_globals`"), run.log());
     }
 
+    /** The VM has packet interfaces of its own (issue 6); attaching XDP to one it lacks is ENOENT, named. */
     @Test
-    void attachingXdpWithATargetOnTheVmIsEOPNOTSUPP() {
+    void xdpOnTheVmNeedsOneOfItsOwnInterfaces() {
         GuestRun run = GuestRun.run(Engine.INTERPRETER, RecordingBackend.vm(), null, "load", XDP,
                 "attach", "xdp_parse_prog", "lo/x");
-        assertEquals("load ok\nattach xdp_parse_prog = -95\n", run.out());
-        assertTrue(run.log().contains("the VM cannot attach program `xdp_parse_prog`"), run.log());
+        assertEquals("load ok\nattach xdp_parse_prog = -2\n", run.out());
+        assertTrue(run.log().contains("lo/x"), run.log());
     }
 
     @Test
