@@ -151,7 +151,7 @@ class PushPullCommandTest {
     void unknownTagAndMalformedReference() {
         CliRunner missing = CliRunner.run("pull", "--plain-http", ref("cli/nothing:here"));
         assertEquals(1, missing.exitCode());
-        assertTrue(missing.err().contains("MANIFEST_UNKNOWN") || missing.err().contains("404"), missing.err());
+        assertTrue(missing.err().contains("MANIFEST_UNKNOWN: manifest unknown (404 Not Found; repo cli/nothing, tag here)"), missing.err());
         assertTrue(missing.err().contains("cli/nothing"), missing.err());
 
         for (String command : List.of("pull", "push")) {

@@ -728,7 +728,9 @@ public final class RegistryClient {
             RegistryErrorException.Error e = errors.get(i);
             message.append(i == 0 ? "" : "; ").append(e.code()).append(e.message().isEmpty() ? "" : ": " + e.message());
         }
-        return new RegistryErrorException(message + " " + what, status, errors);
+        // A 404 says so, whatever the error code: "not found" is what a user looks for.
+        String where = status == 404 ? "(404 Not Found; " + ref.describe() + ")" : what;
+        return new RegistryErrorException(message + " " + where, status, errors);
     }
 
     private static String enc(String s) {

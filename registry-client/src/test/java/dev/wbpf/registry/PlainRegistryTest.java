@@ -179,13 +179,13 @@ class PlainRegistryTest {
         RegistryErrorException e = assertThrows(RegistryErrorException.class,
                 () -> client.pullManifest(ref("known/repo:nope")));
         assertEquals(404, e.status());
-        assertEquals("registry " + registry.address() + " says MANIFEST_UNKNOWN: manifest unknown (repo known/repo, tag nope)",
+        assertEquals("registry " + registry.address() + " says MANIFEST_UNKNOWN: manifest unknown (404 Not Found; repo known/repo, tag nope)",
                 e.getMessage());
         assertTrue(client.headManifest(ref("known/repo:nope")).isEmpty());
         RegistryErrorException unknownRepo = assertThrows(RegistryErrorException.class,
                 () -> client.pullManifest(ref("never/pushed:v1")));
         assertEquals(404, unknownRepo.status());
-        assertTrue(unknownRepo.getMessage().contains("(repo never/pushed, tag v1)"), unknownRepo.getMessage());
+        assertTrue(unknownRepo.getMessage().contains("(404 Not Found; repo never/pushed, tag v1)"), unknownRepo.getMessage());
     }
 
     @Test
