@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, InspectCommand.class, GenCommand.class, TestRunCommand.class, VmCommand.class,
                 BuildCommand.class, ImagesCommand.class, RmiCommand.class, PruneCommand.class,
                 SaveCommand.class, LoadCommand.class,
-                LoginCommand.class, LogoutCommand.class, TagsCommand.class,
+                PushCommand.class, PullCommand.class, LoginCommand.class, LogoutCommand.class, TagsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -9,6 +9,11 @@ final class PackageStoreOption {
     }
 
     static PackageStore open() throws IOException {
+        // The commands read the environment through Env (tests override it there); the wbpf.home property wins.
+        String home = Env.get().get("WBPF_HOME");
+        if (System.getProperty("wbpf.home") == null && home != null && !home.isBlank()) {
+            return PackageStore.open(java.nio.file.Path.of(home));
+        }
         return PackageStore.openDefault();
     }
 

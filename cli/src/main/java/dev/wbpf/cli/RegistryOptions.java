@@ -1,8 +1,8 @@
 package dev.wbpf.cli;
 
 import dev.wbpf.registry.CredentialStore;
-import dev.wbpf.registry.Reference;
-import dev.wbpf.registry.ReferenceFormatException;
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.InvalidReferenceException;
 import dev.wbpf.registry.RegistryClient;
 import dev.wbpf.registry.TerminalProgress;
 import java.io.IOException;
@@ -42,7 +42,7 @@ final class RegistryOptions {
     static Reference reference(CommandLine cli, String text) {
         try {
             return Reference.parse(text);
-        } catch (ReferenceFormatException e) {
+        } catch (InvalidReferenceException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
     }

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 "124:--timeout expired", "130:interrupted (Ctrl-C)", "143:terminated (SIGTERM)"})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODULE", description = "The module (.wasm); its path as given is the guest's argv[0].")
+    @Parameters(index = "0", paramLabel = "MODULE", description = {"The module (.wasm), or a package reference (HOST/REPO:TAG; pulled unless in the local store).", "As given, it is the guest's argv[0]."})
     Path module;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the module.")
@@ -68,13 +68,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Say which backend and engine are used, and why.")
     boolean verbose;
 
+    @CommandLine.Mixin
+    RegistryOptions registry;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         PrintStream err = System.err;
         PrintStream out = System.out;
+        byte[] packaged = PackageModules.resolve(module, registry, err); // MODULE may be a package reference
         if (Files.isDirectory(module)) {
             throw new CommandLine.ParameterException(spec.commandLine(), module + " is a directory, not a WebAssembly module");
         }
@@ -87,6 +91,9 @@ final class RunCommand implements Callable<Integer> {
                 .engine(interpreter ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER)
                 .backend(backendSupplier(err))
                 .log(line -> err.println("wbpf: " + line));
+        if (packaged != null) {
+            builder.bytes(module.toString(), packaged);
+        }
         if (!interpreter && !noCache) {
             builder.compiledModuleCache(CompiledModuleCache.defaultLocation());
         }

@@ -1,6 +1,6 @@
 package dev.wbpf.cli;
 
-import dev.wbpf.registry.Reference;
+import dev.wbpf.packaging.Reference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

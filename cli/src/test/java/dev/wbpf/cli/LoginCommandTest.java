@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wbpf.registry.Reference;
+import dev.wbpf.packaging.Reference;
 import dev.wbpf.registry.RegistryClient;
 import dev.wbpf.registry.RetryPolicy;
 import dev.wbpf.registry.WbpfCredentials;
@@ -101,7 +101,7 @@ class LoginCommandTest {
     void malformedReferenceIsAUsageError() {
         CliRunner r = CliRunner.run("tags", registry.address() + "/Not_Lower/Case");
         assertEquals(2, r.exitCode(), r.err());
-        assertTrue(r.err().contains("malformed reference"), r.err());
+        assertTrue(r.err().contains("invalid package reference"), r.err());
         assertTrue(r.err().contains("Usage: wbpf tags"), r.err());
     }
 

@@ -3,6 +3,9 @@ package dev.wbpf.packaging;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,32 @@ public record Descriptor(String mediaType, String artifactType, Digest digest, l
 
     public Descriptor(String mediaType, Digest digest, long size) {
         this(mediaType, null, digest, size, null, null, null, null);
+    }
+
+    /** The descriptor of {@code content} with media type {@code mediaType}. */
+    public static Descriptor of(String mediaType, byte[] content) {
+        return new Descriptor(mediaType, Digest.of(content), content.length);
+    }
+
+    /** Reads a descriptor from a JSON tree (a manifest's config or layer, an index entry, a referrer). */
+    public static Descriptor fromJson(JsonNode node) {
+        if (node == null || !node.isObject() || !node.hasNonNull("digest") || !node.hasNonNull("size")) {
+            throw new PackagingException("not a descriptor: " + node);
+        }
+        try {
+            return Json.MAPPER.treeToValue(node, Descriptor.class);
+        } catch (JsonProcessingException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new PackagingException("not a descriptor (" + root.getMessage() + "): " + node, e);
+        }
+    }
+
+    /** This descriptor as a JSON tree, as it is written in manifests. */
+    public ObjectNode toJson() {
+        return Json.MAPPER.valueToTree(this);
     }
 
     /** This descriptor with {@code key} set to {@code value} in its annotations. */

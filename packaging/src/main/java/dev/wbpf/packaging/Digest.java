@@ -44,6 +44,16 @@ public record Digest(String algorithm, String encoded) {
         return from(md);
     }
 
+    /** A fresh {@link MessageDigest} for this digest's algorithm. */
+    public MessageDigest newMessageDigest() {
+        return newSha256();
+    }
+
+    /** Whether {@code md} (fed with this digest's algorithm) produced this digest. */
+    public boolean matches(MessageDigest md) {
+        return encoded.equals(HexFormat.of().formatHex(md.digest()));
+    }
+
     static Digest from(MessageDigest md) {
         return new Digest(SHA256, HexFormat.of().formatHex(md.digest()));
     }

@@ -40,11 +40,14 @@ public final class MediaTypes {
     public static final String ANNOTATION_DESCRIPTION = "org.opencontainers.image.description";
     public static final String ANNOTATION_LICENSES = "org.opencontainers.image.licenses";
 
-    static boolean isManifest(String mediaType) {
+    /** What a manifest GET accepts, most wanted first. */
+    public static final java.util.List<String> MANIFESTS = java.util.List.of(OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST);
+
+    public static boolean isManifest(String mediaType) {
         return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
     }
 
-    static boolean isIndex(String mediaType) {
+    public static boolean isIndex(String mediaType) {
         return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);
     }
 }

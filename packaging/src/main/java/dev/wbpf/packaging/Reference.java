@@ -134,6 +134,26 @@ public record Reference(String registry, String repository, String tag, Digest d
         return new Reference(registry, repository, null, newDigest);
     }
 
+    /** The same repository in another place, e.g. for a cross-repository mount. */
+    public Reference withRepository(String newRepository) {
+        return new Reference(registry, newRepository, tag, digest);
+    }
+
+    /** The host[:port] to send HTTP requests to ({@code registry-1.docker.io} for Docker Hub). */
+    public String apiHost() {
+        return registry.equals(DEFAULT_REGISTRY) ? "registry-1.docker.io" : registry;
+    }
+
+    /** What goes after {@code /manifests/}: the digest if there is one, else the tag. */
+    public String identifier() {
+        return digest != null ? digest.toString() : tag;
+    }
+
+    /** "repo x, tag y" for error messages. */
+    public String describe() {
+        return "repo " + repository + (digest != null ? ", digest " + digest : ", tag " + tag);
+    }
+
     public boolean hasTag() {
         return tag != null;
     }

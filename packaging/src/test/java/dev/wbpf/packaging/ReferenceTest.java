@@ -27,6 +27,9 @@ class ReferenceTest {
             "ghcr.io/acme/x@" + D + ",                 ghcr.io,          acme/x,                  -,       " + D,
             "ghcr.io/acme/x:1@" + D + ",               ghcr.io,          acme/x,                  1,       " + D,
             "my-registry.local:8443/team/pkg,          my-registry.local:8443, team/pkg,          latest,  -",
+            "127.0.0.1:5000/team/tool:v1,              127.0.0.1:5000,   team/tool,               v1,      -",
+            "user/app:1,                               docker.io,        user/app,                1,       -",
+            "localhost:5000/app,                       localhost:5000,   app,                     latest,  -",
     })
     void parses(String input, String registry, String repository, String tag, String digest) {
         Reference r = Reference.parse(input);
@@ -57,6 +60,13 @@ class ReferenceTest {
             "local_host:5000/x                 | registry 'local_host:5000'",
             "x@sha256:abc                      | 64 lowercase hex",
             "x@md5:0123                        | unsupported digest algorithm",
+            "127.0.0.1:5000/                   | repository name is missing",
+            "127.0.0.1:5000/Upper/case         | must be lowercase",
+            "host.io/x:bad/tag                 | 'x:bad' is not a valid repository path component",
+            "host.io/x:-tag                    | tag '-tag' is not valid",
+            "host.io/x@sha256:short            | 64 lowercase hex",
+            "host.io/x/                        | empty path component",
+            "ho$t.io:1/x                       | registry 'ho$t.io:1'",
             ":tag                              | repository name is missing",
     })
     void rejectsWithAReason(String input, String reason) {
@@ -64,6 +74,21 @@ class ReferenceTest {
         assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertTrue(e.getMessage().contains("expected [REGISTRY[:PORT]/]REPOSITORY[:TAG]"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), "one line");
+    }
+
+    @org.junit.jupiter.api.Test
+    void whatTheRegistryClientSends() {
+        Reference r = Reference.parse("127.0.0.1:5000/team/tool:v1");
+        assertEquals("v1", r.identifier());
+        assertEquals("127.0.0.1:5000", r.apiHost());
+        assertEquals("127.0.0.1:5000/team/tool:v1", r.toString());
+        Reference pinned = Reference.parse("ghcr.io/o/x:v1@" + D);
+        assertEquals(D, pinned.identifier(), "the digest wins over the tag");
+        assertEquals("v1", pinned.tag());
+        Reference hub = Reference.parse("alpine");
+        assertEquals("latest", hub.identifier());
+        assertEquals("registry-1.docker.io", hub.apiHost());
+        assertEquals("acme/other", r.withRepository("acme/other").repository());
     }
 
     @org.junit.jupiter.api.Test

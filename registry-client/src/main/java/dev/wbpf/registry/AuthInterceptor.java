@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -197,7 +198,7 @@ final class AuthInterceptor implements Interceptor {
 
     /** The name users log in with: Docker Hub's API host is {@code registry-1.docker.io}, its name {@code docker.io}. */
     static String registryName(String apiHost) {
-        return apiHost.equals("registry-1.docker.io") ? Reference.DOCKER_HUB : apiHost;
+        return apiHost.equals("registry-1.docker.io") ? Reference.DEFAULT_REGISTRY : apiHost;
     }
 
     static AuthenticationException needCredentials(String host) {

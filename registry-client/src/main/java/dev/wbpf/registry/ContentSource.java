@@ -1,5 +1,7 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
 import java.io.IOException;
 
 /** What {@link RegistryClient#push} reads from: a local store, a directory, memory. */
@@ -9,5 +11,5 @@ public interface ContentSource {
     BlobSource blob(Descriptor descriptor) throws IOException;
 
     /** A manifest an index names (only asked when pushing an index). */
-    Manifest manifest(Descriptor descriptor) throws IOException;
+    RawManifest manifest(Descriptor descriptor) throws IOException;
 }

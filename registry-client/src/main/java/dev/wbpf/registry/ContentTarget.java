@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Descriptor;
 import java.io.IOException;
 
 /**

@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Digest;
 /** Content from the registry does not hash to (or is not the size of) what was asked for. */
 public final class DigestMismatchException extends RegistryException {
     private final Digest expected;

@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -79,7 +80,7 @@ public final class DockerConfigCredentials implements CredentialStore {
 
     /** The keys docker may have used for a registry; Docker Hub's is its historical URL. */
     private static List<String> keysFor(String registry) {
-        if (registry.equals(Reference.DOCKER_HUB) || registry.equals("registry-1.docker.io")
+        if (registry.equals(Reference.DEFAULT_REGISTRY) || registry.equals("registry-1.docker.io")
                 || registry.equals("index.docker.io")) {
             return List.of(HUB_KEY, "docker.io", "index.docker.io", "registry-1.docker.io");
         }

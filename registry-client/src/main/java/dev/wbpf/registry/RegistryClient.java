@@ -1,5 +1,10 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Digest;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
+import dev.wbpf.packaging.MediaTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -87,7 +92,7 @@ public final class RegistryClient {
     // ---------------------------------------------------------------- manifests
 
     /** Fetches a manifest or index by tag or digest, checking its digest. */
-    public Manifest pullManifest(Reference ref) throws IOException {
+    public RawManifest pullManifest(Reference ref) throws IOException {
         HttpRequest req = request(manifestUri(ref)).header("Accept", String.join(", ", MediaTypes.MANIFESTS)).GET().build();
         HttpResponse<InputStream> response = send(req, ref.registry());
         byte[] body = readLimited(response, MAX_MANIFEST);
@@ -95,7 +100,7 @@ public final class RegistryClient {
             throw error(response, body, ref, "pull manifest");
         }
         String mediaType = contentType(response).orElse(null);
-        Manifest manifest = Manifest.of(mediaType, body);
+        RawManifest manifest = RawManifest.of(mediaType, body);
         Digest expected = ref.digest() != null ? ref.digest()
                 : response.headers().firstValue("Docker-Content-Digest").map(Digest::parse).orElse(null);
         if (expected != null) {
@@ -106,7 +111,7 @@ public final class RegistryClient {
                         + " does not match digest " + expected + " (it hashes to " + manifest.digest() + ")", expected);
             }
             if (!expected.algorithm().equals("sha256")) {
-                manifest = new Manifest(manifest.mediaType(), body, expected);
+                manifest = new RawManifest(manifest.mediaType(), body, expected);
             }
         }
         return manifest;
@@ -138,7 +143,7 @@ public final class RegistryClient {
      * Uploads a manifest under {@code ref}'s tag (or digest). A manifest with a {@code subject} on
      * a registry without the referrers API is also added to the fallback tag {@code sha256-HEX}.
      */
-    public Digest pushManifest(Reference ref, Manifest manifest) throws IOException {
+    public Digest pushManifest(Reference ref, RawManifest manifest) throws IOException {
         HttpRequest req = request(manifestUri(ref)).header("Content-Type", manifest.mediaType())
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.content())).build();
         HttpResponse<InputStream> response = send(req, ref.registry());
@@ -479,7 +484,7 @@ public final class RegistryClient {
         if (response.statusCode() == 200 && contentType(response).map(MediaTypes::isIndex).orElse(true)) {
             JSON.readTree(body).path("manifests").forEach(d -> found.add(Descriptor.fromJson(d)));
         } else if (response.statusCode() == 404 || response.statusCode() == 200) {
-            Optional<Manifest> index = fallbackIndex(repo, subject);
+            Optional<RawManifest> index = fallbackIndex(repo, subject);
             index.ifPresent(m -> found.addAll(m.children()));
         } else {
             throw error(response, body, repo.withDigest(subject), "list referrers");
@@ -490,7 +495,7 @@ public final class RegistryClient {
         return found;
     }
 
-    private Optional<Manifest> fallbackIndex(Reference repo, Digest subject) throws IOException {
+    private Optional<RawManifest> fallbackIndex(Reference repo, Digest subject) throws IOException {
         try {
             return Optional.of(pullManifest(repo.withTag(referrersTag(subject))));
         } catch (RegistryErrorException e) {
@@ -503,12 +508,12 @@ public final class RegistryClient {
 
     /** The referrers fallback tag of a digest: {@code sha256-HEX}. */
     public static String referrersTag(Digest subject) {
-        return subject.algorithm() + "-" + subject.hex();
+        return subject.algorithm() + "-" + subject.encoded();
     }
 
     private void addToReferrersTag(Reference ref, Digest subject, Descriptor referrer) throws IOException {
         Reference tagRef = ref.withTag(referrersTag(subject));
-        Optional<Manifest> existing = fallbackIndex(ref, subject);
+        Optional<RawManifest> existing = fallbackIndex(ref, subject);
         ObjectNode index;
         if (existing.isPresent() && existing.get().isIndex()) {
             index = (ObjectNode) existing.get().json();
@@ -525,7 +530,7 @@ public final class RegistryClient {
             }
         }
         manifests.add(referrer.toJson());
-        pushManifest(tagRef, Manifest.of(MediaTypes.OCI_INDEX, JSON.writeValueAsBytes(index)));
+        pushManifest(tagRef, RawManifest.of(MediaTypes.OCI_INDEX, JSON.writeValueAsBytes(index)));
     }
 
     // ---------------------------------------------------------------- whole artifacts
@@ -535,7 +540,7 @@ public final class RegistryClient {
      * config and layers), skipping blobs the repository has; with {@code mountFrom}, blobs are
      * mounted from that repository where the registry allows it.
      */
-    public PushResult push(Reference ref, Manifest manifest, ContentSource source, String mountFrom) throws IOException {
+    public PushResult push(Reference ref, RawManifest manifest, ContentSource source, String mountFrom) throws IOException {
         List<Digest> uploaded = new ArrayList<>();
         List<Digest> existing = new ArrayList<>();
         List<Digest> mounted = new ArrayList<>();
@@ -544,7 +549,7 @@ public final class RegistryClient {
         return new PushResult(digest, uploaded, existing, mounted);
     }
 
-    private void pushTree(Reference ref, Manifest manifest, ContentSource source, String mountFrom,
+    private void pushTree(Reference ref, RawManifest manifest, ContentSource source, String mountFrom,
                           List<Digest> uploaded, List<Digest> existing, List<Digest> mounted) throws IOException {
         Set<Digest> done = new LinkedHashSet<>();
         for (Descriptor child : manifest.children()) {
@@ -552,7 +557,7 @@ public final class RegistryClient {
                 continue;
             }
             if (manifest.isIndex()) {
-                Manifest sub = source.manifest(child);
+                RawManifest sub = source.manifest(child);
                 if (headManifest(ref.withDigest(child.digest())).isPresent()) {
                     existing.add(child.digest());
                     continue;
@@ -574,17 +579,17 @@ public final class RegistryClient {
      * Pulls a manifest and everything it names into {@code target}, skipping what it has; every
      * piece is checked against its digest before it is committed. Returns the root manifest.
      */
-    public Manifest pull(Reference ref, ContentTarget target) throws IOException {
-        Manifest root = pullManifest(ref);
+    public RawManifest pull(Reference ref, ContentTarget target) throws IOException {
+        RawManifest root = pullManifest(ref);
         pullTree(ref, root, target);
         writeManifest(root, target);
         return root;
     }
 
-    private void pullTree(Reference ref, Manifest manifest, ContentTarget target) throws IOException {
+    private void pullTree(Reference ref, RawManifest manifest, ContentTarget target) throws IOException {
         for (Descriptor child : manifest.children()) {
             if (manifest.isIndex()) {
-                Manifest sub = pullManifest(ref.withDigest(child.digest()));
+                RawManifest sub = pullManifest(ref.withDigest(child.digest()));
                 pullTree(ref, sub, target);
                 writeManifest(sub, target);
             } else if (!target.contains(child)) {
@@ -593,7 +598,7 @@ public final class RegistryClient {
         }
     }
 
-    private static void writeManifest(Manifest manifest, ContentTarget target) throws IOException {
+    private static void writeManifest(RawManifest manifest, ContentTarget target) throws IOException {
         Descriptor d = manifest.descriptor();
         if (target.contains(d)) {
             return;
@@ -723,7 +728,9 @@ public final class RegistryClient {
             RegistryErrorException.Error e = errors.get(i);
             message.append(i == 0 ? "" : "; ").append(e.code()).append(e.message().isEmpty() ? "" : ": " + e.message());
         }
-        return new RegistryErrorException(message + " " + what, status, errors);
+        // A 404 says so, whatever the error code: "not found" is what a user looks for.
+        String where = status == 404 ? "(404 Not Found; " + ref.describe() + ")" : what;
+        return new RegistryErrorException(message + " " + where, status, errors);
     }
 
     private static String enc(String s) {

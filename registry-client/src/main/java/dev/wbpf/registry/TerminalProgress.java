@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Descriptor;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -66,7 +67,7 @@ public final class TerminalProgress implements TransferListener {
     }
 
     private static String shortDigest(Descriptor blob) {
-        return blob.digest().hex().substring(0, 12);
+        return blob.digest().encoded().substring(0, 12);
     }
 
     static String human(long bytes) {

@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Descriptor;
 /** Hears about blob transfers, e.g. to show progress. Called on the transferring thread. */
 public interface TransferListener {
 

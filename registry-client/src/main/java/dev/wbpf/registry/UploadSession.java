@@ -1,5 +1,7 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Descriptor;
 import java.net.URI;
 
 /**

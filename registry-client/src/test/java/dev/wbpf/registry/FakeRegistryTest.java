@@ -1,5 +1,9 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Digest;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.MediaTypes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,7 +74,7 @@ class FakeRegistryTest {
                         + repo + ":pull\""), "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}".getBytes());
                 return;
             }
-            send(ex, 200, Map.of("Content-Type", MediaTypes.OCI_MANIFEST, "Docker-Content-Digest", Digest.sha256(MANIFEST).toString()),
+            send(ex, 200, Map.of("Content-Type", MediaTypes.OCI_MANIFEST, "Docker-Content-Digest", Digest.of(MANIFEST).toString()),
                     MANIFEST);
         } else if (path.equals("/v2/paged/tags/list")) {
             String last = query != null && query.contains("last=") ? query.substring(query.indexOf("last=") + 5) : "";

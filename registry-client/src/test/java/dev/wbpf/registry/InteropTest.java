@@ -1,5 +1,10 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Digest;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
+import dev.wbpf.packaging.MediaTypes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,7 +70,7 @@ class InteropTest {
                 ArtifactType.from("application/vnd.wbpf.test"), Annotations.empty(), Config.empty(), LocalPath.of(file));
 
         MemoryContent pulled = new MemoryContent();
-        Manifest manifest = client.pull(ref("oras/pushed:v1"), pulled);
+        RawManifest manifest = client.pull(ref("oras/pushed:v1"), pulled);
         assertEquals(pushed.getDescriptor().getDigest(), manifest.digest().toString());
         Descriptor layer = manifest.children().getLast();
         assertArrayEquals(content, pulled.blobs.get(layer.digest()));
@@ -76,7 +81,7 @@ class InteropTest {
     void wePushOrasJavaPulls() throws IOException {
         MemoryContent local = new MemoryContent();
         byte[] content = PlainRegistryTest.random(7000, 12);
-        Manifest manifest = local.artifact("application/vnd.wbpf.test", content);
+        RawManifest manifest = local.artifact("application/vnd.wbpf.test", content);
         client.push(ref("oras/ours:v1"), manifest, local, null);
 
         Registry oras = oras();
@@ -95,7 +100,7 @@ class InteropTest {
     }
 
     /** A small real image (a one-file tar layer and its config) in memory. */
-    private static Manifest image(MemoryContent content, String text) throws IOException {
+    private static RawManifest image(MemoryContent content, String text) throws IOException {
         Path src = Files.createTempDirectory(dir, "layer");
         Files.writeString(src.resolve("hello.txt"), text);
         Path tar = src.resolveSibling(src.getFileName() + ".tar");
@@ -108,17 +113,17 @@ class InteropTest {
                 .getBytes(StandardCharsets.UTF_8));
         String json = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":"
                 + MemoryContent.json(config) + ",\"layers\":[" + MemoryContent.json(layer) + "]}";
-        Manifest manifest = Manifest.of(MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8));
+        RawManifest manifest = RawManifest.of(MediaTypes.OCI_MANIFEST, json.getBytes(StandardCharsets.UTF_8));
         content.blobs.put(manifest.digest(), manifest.content());
         return manifest;
     }
 
     /** Writes an OCI image layout with one tagged manifest. */
-    private static void writeLayout(Path layout, MemoryContent content, Manifest manifest, String tag) throws IOException {
+    private static void writeLayout(Path layout, MemoryContent content, RawManifest manifest, String tag) throws IOException {
         Path blobs = layout.resolve("blobs/sha256");
         Files.createDirectories(blobs);
         for (var e : content.blobs.entrySet()) {
-            Files.write(blobs.resolve(e.getKey().hex()), e.getValue());
+            Files.write(blobs.resolve(e.getKey().encoded()), e.getValue());
         }
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + manifest.mediaType()
@@ -130,14 +135,14 @@ class InteropTest {
     void skopeoCopiesInWePull() throws IOException {
         String skopeo = skopeo();
         MemoryContent content = new MemoryContent();
-        Manifest manifest = image(content, "from skopeo");
+        RawManifest manifest = image(content, "from skopeo");
         Path layout = dir.resolve("skopeo-in");
         writeLayout(layout, content, manifest, "v1");
         RegistryServer.run(List.of(skopeo, "--insecure-policy", "copy", "--preserve-digests", "--dest-tls-verify=false",
                 "oci:" + layout + ":v1", "docker://" + registry.address() + "/skopeo/in:v1"), null);
 
         MemoryContent pulled = new MemoryContent();
-        Manifest got = client.pull(ref("skopeo/in:v1"), pulled);
+        RawManifest got = client.pull(ref("skopeo/in:v1"), pulled);
         assertEquals(manifest.digest(), got.digest());
         for (Descriptor d : manifest.children()) {
             assertArrayEquals(content.blobs.get(d.digest()), pulled.blobs.get(d.digest()));
@@ -147,7 +152,7 @@ class InteropTest {
         RegistryServer.run(List.of(skopeo, "--insecure-policy", "copy", "--format", "v2s2", "--dest-tls-verify=false",
                 "oci:" + layout + ":v1", "docker://" + registry.address() + "/skopeo/in:docker"), null);
         MemoryContent docker = new MemoryContent();
-        Manifest v2s2 = client.pull(ref("skopeo/in:docker"), docker);
+        RawManifest v2s2 = client.pull(ref("skopeo/in:docker"), docker);
         assertEquals(MediaTypes.DOCKER_MANIFEST, v2s2.mediaType());
         for (Descriptor d : v2s2.children()) {
             assertTrue(docker.blobs.containsKey(d.digest()), d.toString());
@@ -158,7 +163,7 @@ class InteropTest {
     void wePushSkopeoInspectsAndCopiesOut() throws IOException {
         String skopeo = skopeo();
         MemoryContent content = new MemoryContent();
-        Manifest manifest = image(content, "from wbpf");
+        RawManifest manifest = image(content, "from wbpf");
         client.push(ref("skopeo/out:v1"), manifest, content, null);
 
         JsonNode inspect = JSON.readTree(RegistryServer.run(List.of(skopeo, "--insecure-policy", "inspect", "--tls-verify=false",
@@ -171,7 +176,7 @@ class InteropTest {
         JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
         assertEquals(manifest.digest().toString(), index.path("manifests").get(0).path("digest").asText());
         for (Descriptor d : manifest.children()) {
-            Path blob = layout.resolve("blobs/sha256").resolve(d.digest().hex());
+            Path blob = layout.resolve("blobs/sha256").resolve(d.digest().encoded());
             assertTrue(Files.exists(blob), d.toString());
             assertArrayEquals(content.blobs.get(d.digest()), Files.readAllBytes(blob));
         }

@@ -1,5 +1,10 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Digest;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
+import dev.wbpf.packaging.MediaTypes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -67,13 +72,13 @@ class PlainRegistryTest {
     void pushThenPullRoundTripsManifestAndBlobs() throws IOException {
         RegistryClient client = client(1 << 20);
         MemoryContent local = new MemoryContent();
-        Manifest manifest = local.artifact("application/vnd.wbpf.test", random(3000, 1), "readme".getBytes(StandardCharsets.UTF_8));
+        RawManifest manifest = local.artifact("application/vnd.wbpf.test", random(3000, 1), "readme".getBytes(StandardCharsets.UTF_8));
         PushResult pushed = client.push(ref("round/trip:v1"), manifest, local, null);
         assertEquals(manifest.digest(), pushed.manifest());
         assertEquals(3, pushed.uploaded().size());
 
         MemoryContent pulledInto = new MemoryContent();
-        Manifest pulled = client.pull(ref("round/trip:v1"), pulledInto);
+        RawManifest pulled = client.pull(ref("round/trip:v1"), pulledInto);
         assertEquals(manifest.digest(), pulled.digest());
         assertEquals(MediaTypes.OCI_MANIFEST, pulled.mediaType());
         for (Descriptor d : manifest.children()) {
@@ -97,22 +102,22 @@ class PlainRegistryTest {
     void anIndexAndItsManifestsRoundTrip() throws IOException {
         RegistryClient client = client(1 << 20);
         MemoryContent local = new MemoryContent();
-        Manifest amd64 = local.artifact("application/vnd.wbpf.test", "amd64".getBytes(StandardCharsets.UTF_8));
-        Manifest arm64 = local.artifact("application/vnd.wbpf.test", "arm64".getBytes(StandardCharsets.UTF_8));
+        RawManifest amd64 = local.artifact("application/vnd.wbpf.test", "amd64".getBytes(StandardCharsets.UTF_8));
+        RawManifest arm64 = local.artifact("application/vnd.wbpf.test", "arm64".getBytes(StandardCharsets.UTF_8));
         String json = """
                 {"schemaVersion":2,"mediaType":"%s","manifests":[%s,%s]}""".formatted(MediaTypes.OCI_INDEX,
                 MemoryContent.json(amd64.descriptor()), MemoryContent.json(arm64.descriptor()));
-        Manifest index = Manifest.of(MediaTypes.OCI_INDEX, json.getBytes(StandardCharsets.UTF_8));
+        RawManifest index = RawManifest.of(MediaTypes.OCI_INDEX, json.getBytes(StandardCharsets.UTF_8));
         PushResult pushed = client.push(ref("multi/arch:v1"), index, local, null);
         // both manifests, their shared config and their two layers
         assertEquals(5, pushed.uploaded().size(), pushed.toString());
         assertTrue(pushed.uploaded().containsAll(List.of(amd64.digest(), arm64.digest())), pushed.toString());
 
         MemoryContent pulled = new MemoryContent();
-        Manifest got = client.pull(ref("multi/arch:v1"), pulled);
+        RawManifest got = client.pull(ref("multi/arch:v1"), pulled);
         assertEquals(MediaTypes.OCI_INDEX, got.mediaType());
         assertEquals(index.digest(), got.digest());
-        for (Manifest m : List.of(amd64, arm64)) {
+        for (RawManifest m : List.of(amd64, arm64)) {
             assertArrayEquals(m.content(), pulled.blobs.get(m.digest()));
             for (Descriptor d : m.children()) {
                 assertArrayEquals(local.blobs.get(d.digest()), pulled.blobs.get(d.digest()));
@@ -174,20 +179,20 @@ class PlainRegistryTest {
         RegistryErrorException e = assertThrows(RegistryErrorException.class,
                 () -> client.pullManifest(ref("known/repo:nope")));
         assertEquals(404, e.status());
-        assertEquals("registry " + registry.address() + " says MANIFEST_UNKNOWN: manifest unknown (repo known/repo, tag nope)",
+        assertEquals("registry " + registry.address() + " says MANIFEST_UNKNOWN: manifest unknown (404 Not Found; repo known/repo, tag nope)",
                 e.getMessage());
         assertTrue(client.headManifest(ref("known/repo:nope")).isEmpty());
         RegistryErrorException unknownRepo = assertThrows(RegistryErrorException.class,
                 () -> client.pullManifest(ref("never/pushed:v1")));
         assertEquals(404, unknownRepo.status());
-        assertTrue(unknownRepo.getMessage().contains("(repo never/pushed, tag v1)"), unknownRepo.getMessage());
+        assertTrue(unknownRepo.getMessage().contains("(404 Not Found; repo never/pushed, tag v1)"), unknownRepo.getMessage());
     }
 
     @Test
     void tagListingWithAPageSizeListsEveryTag() throws IOException {
         RegistryClient client = client(1 << 20);
         MemoryContent local = new MemoryContent();
-        Manifest manifest = local.artifact("application/vnd.wbpf.test", new byte[] {2});
+        RawManifest manifest = local.artifact("application/vnd.wbpf.test", new byte[] {2});
         List<String> tags = IntStream.range(0, 7).mapToObj(i -> "t" + i).toList();
         for (String tag : tags) {
             client.push(ref("many/tags:" + tag), manifest, local, null);
@@ -202,7 +207,7 @@ class PlainRegistryTest {
     void referrersThroughTheFallbackTag() throws IOException {
         RegistryClient client = client(1 << 20);
         MemoryContent local = new MemoryContent();
-        Manifest subject = local.artifact("application/vnd.wbpf.test", new byte[] {3});
+        RawManifest subject = local.artifact("application/vnd.wbpf.test", new byte[] {3});
         client.push(ref("refs/repo:v1"), subject, local, null);
         Descriptor config = local.add(MediaTypes.OCI_EMPTY, "{}".getBytes(StandardCharsets.UTF_8));
         String sig = """
@@ -210,7 +215,7 @@ class PlainRegistryTest {
                 "layers":[%s],"subject":{"mediaType":"%s","digest":"%s","size":%d}}""".formatted(MediaTypes.OCI_MANIFEST,
                 MemoryContent.json(config), MemoryContent.json(config), subject.mediaType(), subject.digest(),
                 subject.content().length);
-        Manifest signature = Manifest.of(MediaTypes.OCI_MANIFEST, sig.getBytes(StandardCharsets.UTF_8));
+        RawManifest signature = RawManifest.of(MediaTypes.OCI_MANIFEST, sig.getBytes(StandardCharsets.UTF_8));
         client.push(ref("refs/repo@" + signature.digest()), signature, local, null);
 
         List<Descriptor> referrers = client.referrers(ref("refs/repo"), subject.digest(), null);
@@ -225,7 +230,7 @@ class PlainRegistryTest {
     void deleteManifestAndBlob() throws IOException {
         RegistryClient client = client(1 << 20);
         MemoryContent local = new MemoryContent();
-        Manifest manifest = local.artifact("application/vnd.wbpf.test", new byte[] {4, 4});
+        RawManifest manifest = local.artifact("application/vnd.wbpf.test", new byte[] {4, 4});
         client.push(ref("del/repo:v1"), manifest, local, null);
         client.deleteManifest(ref("del/repo:v1"));
         assertTrue(client.headManifest(ref("del/repo@" + manifest.digest())).isEmpty());

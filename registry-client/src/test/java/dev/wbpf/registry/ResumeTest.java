@@ -1,5 +1,8 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -63,7 +66,7 @@ class ResumeTest {
         MemoryContent local = new MemoryContent();
         byte[] small = "small layer".getBytes(StandardCharsets.UTF_8);
         byte[] big = PlainRegistryTest.random(5500, 7);
-        Manifest manifest = local.artifact("application/vnd.wbpf.test", small, big);
+        RawManifest manifest = local.artifact("application/vnd.wbpf.test", small, big);
         // config and the small layer go up whole; the big one in 6 chunks, and the registry dies after the 2nd.
         RegistryClient first = client(2);
         UploadInterruptedException e = assertThrows(UploadInterruptedException.class,

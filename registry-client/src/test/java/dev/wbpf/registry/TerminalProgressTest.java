@@ -1,5 +1,6 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Descriptor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +36,7 @@ class TerminalProgressTest {
         progress.progress(BLOB, BLOB.size() / 2);
         progress.finished(BLOB, "pushed");
         String shown = bytes.toString(StandardCharsets.UTF_8);
-        String id = BLOB.digest().hex().substring(0, 12);
+        String id = BLOB.digest().encoded().substring(0, 12);
         assertTrue(shown.startsWith("\r" + id + "  50% 2.0 MiB / 4.0 MiB  1.0 MiB/s"), shown);
         assertTrue(shown.endsWith("\r" + id + " pushed 4.0 MiB" + System.lineSeparator()), shown);
     }

@@ -1,5 +1,8 @@
 package dev.wbpf.registry;
 
+import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +84,7 @@ class TlsAuthRegistryTest {
         RegistryClient client = client(store);
         client.ping(registry.address());
         MemoryContent local = new MemoryContent();
-        Manifest manifest = local.artifact("application/vnd.wbpf.test", "over tls".getBytes(StandardCharsets.UTF_8));
+        RawManifest manifest = local.artifact("application/vnd.wbpf.test", "over tls".getBytes(StandardCharsets.UTF_8));
         client.push(ref("secure/app:v1"), manifest, local, null);
         MemoryContent pulled = new MemoryContent();
         client.pull(ref("secure/app:v1"), pulled);

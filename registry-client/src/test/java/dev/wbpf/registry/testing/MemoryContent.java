@@ -1,13 +1,13 @@
 package dev.wbpf.registry.testing;
 
+import dev.wbpf.packaging.Digest;
+import dev.wbpf.packaging.Descriptor;
+import dev.wbpf.packaging.RawManifest;
+import dev.wbpf.packaging.MediaTypes;
 import dev.wbpf.registry.BlobSink;
 import dev.wbpf.registry.BlobSource;
 import dev.wbpf.registry.ContentSource;
 import dev.wbpf.registry.ContentTarget;
-import dev.wbpf.registry.Descriptor;
-import dev.wbpf.registry.Digest;
-import dev.wbpf.registry.Manifest;
-import dev.wbpf.registry.MediaTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +28,7 @@ public final class MemoryContent implements ContentSource, ContentTarget {
     }
 
     /** An OCI manifest with an artifact type, a small JSON config and the given layers (added to this store). */
-    public Manifest artifact(String artifactType, byte[]... layers) {
+    public RawManifest artifact(String artifactType, byte[]... layers) {
         Descriptor config = add("application/vnd.wbpf.test.config.v1+json",
                 ("{\"name\":\"" + artifactType + "\"}").getBytes(StandardCharsets.UTF_8));
         List<String> layerJson = new ArrayList<>();
@@ -39,7 +39,7 @@ public final class MemoryContent implements ContentSource, ContentTarget {
         String manifest = """
                 {"schemaVersion":2,"mediaType":"%s","artifactType":"%s","config":%s,"layers":[%s]}"""
                 .formatted(MediaTypes.OCI_MANIFEST, artifactType, json(config), String.join(",", layerJson));
-        Manifest m = Manifest.of(MediaTypes.OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
+        RawManifest m = RawManifest.of(MediaTypes.OCI_MANIFEST, manifest.getBytes(StandardCharsets.UTF_8));
         blobs.put(m.digest(), m.content());
         return m;
     }
@@ -58,8 +58,8 @@ public final class MemoryContent implements ContentSource, ContentTarget {
     }
 
     @Override
-    public Manifest manifest(Descriptor descriptor) throws IOException {
-        return Manifest.of(descriptor.mediaType(), blob(descriptor).open().readAllBytes());
+    public RawManifest manifest(Descriptor descriptor) throws IOException {
+        return RawManifest.of(descriptor.mediaType(), blob(descriptor).open().readAllBytes());
     }
 
     @Override

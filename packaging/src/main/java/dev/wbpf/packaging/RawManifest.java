@@ -1,31 +1,29 @@
-package dev.wbpf.registry;
+package dev.wbpf.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A manifest or index exactly as its bytes are (the digest is of these bytes), with its media
- * type. {@link #children()} reads the descriptors it points to.
+ * A manifest or index exactly as its bytes are (its digest is of these bytes), with its media
+ * type: what moves between a registry and the store. {@link #children()} reads the descriptors it
+ * points to; {@link #manifest()} and {@link #index()} parse it into the models.
  */
-public record Manifest(String mediaType, byte[] content, Digest digest) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+public record RawManifest(String mediaType, byte[] content, Digest digest) {
 
-    public Manifest {
+    public RawManifest {
         content = content.clone();
     }
 
-    /** A manifest for {@code content}; the media type comes from its {@code mediaType} field if null. */
-    public static Manifest of(String mediaType, byte[] content) {
+    /** The manifest for {@code content}; the media type comes from its {@code mediaType} field if null. */
+    public static RawManifest of(String mediaType, byte[] content) {
         String type = mediaType;
         if (type == null) {
             type = parse(content).path("mediaType").asText(MediaTypes.OCI_MANIFEST);
         }
-        return new Manifest(type, content, Digest.sha256(content));
+        return new RawManifest(type, content, Digest.of(content));
     }
 
     @Override
@@ -33,12 +31,17 @@ public record Manifest(String mediaType, byte[] content, Digest digest) {
         return content.clone();
     }
 
+    public long size() {
+        return content.length;
+    }
+
+    /** Its descriptor, with the {@code artifactType} a referrers listing shows. */
     public Descriptor descriptor() {
         JsonNode json = json();
         String artifactType = json.hasNonNull("artifactType") ? json.get("artifactType").asText()
                 : json.path("config").hasNonNull("mediaType") && !isIndex() ? json.path("config").get("mediaType").asText()
                 : null;
-        return new Descriptor(mediaType, digest, content.length, artifactType, null);
+        return new Descriptor(mediaType, artifactType, digest, content.length, null, null, null, null);
     }
 
     public boolean isIndex() {
@@ -47,6 +50,22 @@ public record Manifest(String mediaType, byte[] content, Digest digest) {
 
     public JsonNode json() {
         return parse(content);
+    }
+
+    /** The image manifest model (an index is refused). */
+    public Manifest manifest() {
+        if (isIndex()) {
+            throw new PackagingException("manifest " + digest + " is an index (" + mediaType + "), not an image manifest");
+        }
+        return Json.read(content, Manifest.class, "manifest " + digest);
+    }
+
+    /** The index model (an image manifest is refused). */
+    public Index index() {
+        if (!isIndex()) {
+            throw new PackagingException("manifest " + digest + " is an image manifest (" + mediaType + "), not an index");
+        }
+        return Json.read(content, Index.class, "index " + digest);
     }
 
     /** For an index, its manifests; for a manifest, its config then its layers. */
@@ -72,9 +91,9 @@ public record Manifest(String mediaType, byte[] content, Digest digest) {
 
     private static JsonNode parse(byte[] content) {
         try {
-            return JSON.readTree(content);
+            return Json.MAPPER.readTree(content);
         } catch (IOException e) {
-            throw new UncheckedIOException("manifest is not JSON: " + e.getMessage(), e);
+            throw new PackagingException("manifest is not JSON: " + e.getMessage(), e);
         }
     }
 }
