@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** Decides {@link RequiresKernelBackend}; asks the backend itself whether it can load programs. */
-final class KernelBackendCondition implements ExecutionCondition {
+public final class KernelBackendCondition implements ExecutionCondition {
     static final String REQUIRE_ENV = "WBPF_REQUIRE_KERNEL";
     private static volatile String reason;
     private static volatile boolean probed;

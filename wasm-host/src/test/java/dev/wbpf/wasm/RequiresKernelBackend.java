@@ -16,5 +16,5 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("kernel")
 @ExtendWith(KernelBackendCondition.class)
-@interface RequiresKernelBackend {
+public @interface RequiresKernelBackend {
 }

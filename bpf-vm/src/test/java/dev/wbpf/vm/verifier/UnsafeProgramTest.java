@@ -1,6 +1,8 @@
 package dev.wbpf.vm.verifier;
 
-import static dev.wbpf.vm.verifier.TestAsm.asm;
+import static dev.wbpf.vm.Asm.asm;
+
+import dev.wbpf.vm.Asm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +44,7 @@ class UnsafeProgramTest {
                 VmMaps.create(MapDefinition.of("progs", MapType.PROG_ARRAY, 4, 4, 2), 1));
     }
 
-    record Case(String name, ProgramType type, TestAsm code, int insn, String... words) {
+    record Case(String name, ProgramType type, Asm code, int insn, String... words) {
         @Override
         public String toString() {
             return name;
@@ -55,17 +57,17 @@ class UnsafeProgramTest {
     static final ProgramType TC = ProgramType.SCHED_CLS;
 
     /** key = 0 at fp-4, r2 = fp-4, r1 = map; then call lookup: 6 slots, the call at index 5. */
-    static TestAsm lookup(int map) {
+    static Asm lookup(int map) {
         return asm().st(0x00, 10, -4, 0).mov64Reg(2, 10).add64Imm(2, -4).ldMap(1, map).call(1);
     }
 
     /** r1 = ringbuf, r2 = size, r3 = 0, call reserve: the call at index 4. */
-    static TestAsm reserve(int size) {
+    static Asm reserve(int size) {
         return asm().ldMap(1, RINGBUF).mov64Imm(2, size).mov64Imm(3, 0).call(131);
     }
 
     /** XDP: r2 = data, r3 = data_end (indexes 0, 1). */
-    static TestAsm packet() {
+    static Asm packet() {
         return asm().ldxw(2, 1, 0).ldxw(3, 1, 4);
     }
 
@@ -91,7 +93,7 @@ class UnsafeProgramTest {
         c.add(new Case("jump from one function into another", RAW_TP,
                 asm().callLocal(2).mov64Imm(0, 0).exit().jmpImm(0x10, 1, 0, -3).mov64Imm(0, 0).exit(), 3, "jump out of range from insn 3 to 1"));
         c.add(new Case("recursive call", RAW_TP, asm().mov64Imm(0, 0).callLocal(-2).exit(), 1, "recursive call"));
-        TestAsm deep = asm();
+        Asm deep = asm();
         for (int i = 0; i < 8; i++) {
             deep.callLocal(1).exit(); // each function calls the next (2 slots each); r0 comes back from the last
         }
