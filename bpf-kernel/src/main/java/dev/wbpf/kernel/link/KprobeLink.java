@@ -1,14 +1,10 @@
 package dev.wbpf.kernel.link;
 
 import dev.wbpf.core.prog.AttachKind;
-import dev.wbpf.core.prog.AttachType;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.loader.KernelProgram;
-import dev.wbpf.kernel.sys.Bpf;
-import dev.wbpf.kernel.sys.LinkCreateRequest;
-import dev.wbpf.kernel.sys.Syscalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,13 +20,11 @@ import java.nio.file.Path;
 public final class KprobeLink implements KernelLink {
     static final Path PMU = Path.of("/sys/bus/event_source/devices/kprobe");
 
-    private final Fd perfEvent;
-    private final Fd link;
+    private final PerfEventAttachment attachment;
     private final String description;
 
-    private KprobeLink(Fd perfEvent, Fd link, String description) {
-        this.perfEvent = perfEvent;
-        this.link = link;
+    private KprobeLink(PerfEventAttachment attachment, String description) {
+        this.attachment = attachment;
         this.description = description;
     }
 
@@ -62,15 +56,7 @@ public final class KprobeLink implements KernelLink {
             throw new KernelException("cannot create " + description + ": " + e.getMessage(), e.operation(),
                     e.errnoNumber(), "", e);
         }
-        try {
-            Fd link = Bpf.linkCreate(LinkCreateRequest.of(program.fd().raw(), perf.raw(),
-                    AttachType.PERF_EVENT.kernelValue()));
-            Syscalls.ioctl(perf.raw(), PerfEvent.PERF_EVENT_IOC_ENABLE, 0);
-            return new KprobeLink(perf, link, description);
-        } catch (RuntimeException e) {
-            perf.close();
-            throw e;
-        }
+        return new KprobeLink(PerfEventAttachment.attach(program, perf), description);
     }
 
     @Override
@@ -80,10 +66,6 @@ public final class KprobeLink implements KernelLink {
 
     @Override
     public void close() {
-        try {
-            link.close();
-        } finally {
-            perfEvent.close();
-        }
+        attachment.close();
     }
 }

@@ -1,15 +1,11 @@
 package dev.wbpf.kernel.link;
 
 import dev.wbpf.core.prog.AttachKind;
-import dev.wbpf.core.prog.AttachType;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.PossibleCpus;
-import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.loader.KernelProgram;
-import dev.wbpf.kernel.sys.Bpf;
-import dev.wbpf.kernel.sys.LinkCreateRequest;
 import dev.wbpf.kernel.sys.Syscalls;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,13 +27,11 @@ public final class PerfEventLink implements KernelLink {
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final int ATTR_SIZE = 136;
 
-    private final List<Fd> events;
-    private final List<Fd> links;
+    private final List<PerfEventAttachment> attachments;
     private final String description;
 
-    private PerfEventLink(List<Fd> events, List<Fd> links, String description) {
-        this.events = events;
-        this.links = links;
+    private PerfEventLink(List<PerfEventAttachment> attachments, String description) {
+        this.attachments = attachments;
         this.description = description;
     }
 
@@ -51,9 +45,7 @@ public final class PerfEventLink implements KernelLink {
         if (frequency <= 0) {
             throw new KernelException("sampling frequency must be positive, got " + frequency, Errno.EINVAL);
         }
-        List<Fd> events = new ArrayList<>();
-        List<Fd> links = new ArrayList<>();
-        boolean bpfLinks = KernelFeatures.system().bpfLinks();
+        List<PerfEventAttachment> attachments = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(ATTR_SIZE, 8);
             attr.set(ValueLayout.JAVA_INT, 0, PERF_TYPE_SOFTWARE);
@@ -71,26 +63,19 @@ public final class PerfEventLink implements KernelLink {
                     }
                     throw e;
                 }
-                events.add(event);
-                if (bpfLinks) {
-                    links.add(Bpf.linkCreate(LinkCreateRequest.of(program.fd().raw(), event.raw(),
-                            AttachType.PERF_EVENT.kernelValue())));
-                } else {
-                    Syscalls.ioctl(event.raw(), PerfEvent.PERF_EVENT_IOC_SET_BPF, program.fd().raw());
-                }
-                Syscalls.ioctl(event.raw(), PerfEvent.PERF_EVENT_IOC_ENABLE, 0);
+                attachments.add(PerfEventAttachment.attach(program, event));
             }
-            return new PerfEventLink(events, links, "perf_event cpu-clock at " + frequency + " Hz on "
-                    + events.size() + " CPUs <- " + program.name());
+            return new PerfEventLink(attachments, "perf_event cpu-clock at " + frequency + " Hz on "
+                    + attachments.size() + " CPUs <- " + program.name());
         } catch (RuntimeException e) {
-            closeAll(links, events);
+            attachments.forEach(PerfEventAttachment::close);
             throw e;
         }
     }
 
     /** The CPUs sampled (one event each). */
     public int cpus() {
-        return events.size();
+        return attachments.size();
     }
 
     @Override
@@ -100,11 +85,6 @@ public final class PerfEventLink implements KernelLink {
 
     @Override
     public void close() {
-        closeAll(links, events);
-    }
-
-    private static void closeAll(List<Fd> links, List<Fd> events) {
-        links.forEach(Fd::close);
-        events.forEach(Fd::close);
+        attachments.forEach(PerfEventAttachment::close);
     }
 }

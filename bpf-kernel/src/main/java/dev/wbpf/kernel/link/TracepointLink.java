@@ -1,14 +1,9 @@
 package dev.wbpf.kernel.link;
 
 import dev.wbpf.core.prog.AttachKind;
-import dev.wbpf.core.prog.AttachType;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
-import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.loader.KernelProgram;
-import dev.wbpf.kernel.sys.Bpf;
-import dev.wbpf.kernel.sys.LinkCreateRequest;
-import dev.wbpf.kernel.sys.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +17,11 @@ import java.util.List;
 public final class TracepointLink implements KernelLink {
     static final List<Path> TRACEFS = List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
 
-    private final Fd perfEvent;
-    private final Fd link; // null when attached by ioctl
+    private final PerfEventAttachment attachment;
     private final String description;
 
-    private TracepointLink(Fd perfEvent, Fd link, String description) {
-        this.perfEvent = perfEvent;
-        this.link = link;
+    private TracepointLink(PerfEventAttachment attachment, String description) {
+        this.attachment = attachment;
         this.description = description;
     }
 
@@ -48,20 +41,7 @@ public final class TracepointLink implements KernelLink {
         int id = tracepointId(category, name);
         Fd perf = PerfEvent.open(PerfEvent.PERF_TYPE_TRACEPOINT, id, 0, 0);
         String description = "tracepoint " + category + "/" + name + " <- " + program.name();
-        try {
-            Fd link = null;
-            if (KernelFeatures.system().bpfLinks()) {
-                link = Bpf.linkCreate(LinkCreateRequest.of(program.fd().raw(), perf.raw(),
-                        AttachType.PERF_EVENT.kernelValue()));
-            } else {
-                Syscalls.ioctl(perf.raw(), PerfEvent.PERF_EVENT_IOC_SET_BPF, program.fd().raw());
-            }
-            Syscalls.ioctl(perf.raw(), PerfEvent.PERF_EVENT_IOC_ENABLE, 0);
-            return new TracepointLink(perf, link, description);
-        } catch (RuntimeException e) {
-            perf.close();
-            throw e;
-        }
+        return new TracepointLink(PerfEventAttachment.attach(program, perf), description);
     }
 
     /** The tracepoint's id from tracefs ({@code events/<category>/<name>/id}). */
@@ -90,14 +70,6 @@ public final class TracepointLink implements KernelLink {
 
     @Override
     public void close() {
-        try {
-            if (link != null) {
-                link.close();
-            } else {
-                Syscalls.ioctl(perfEvent.raw(), PerfEvent.PERF_EVENT_IOC_DISABLE, 0);
-            }
-        } finally {
-            perfEvent.close();
-        }
+        attachment.close();
     }
 }

@@ -1,15 +1,10 @@
 package dev.wbpf.kernel.link;
 
 import dev.wbpf.core.prog.AttachKind;
-import dev.wbpf.core.prog.AttachType;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
-import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.loader.KernelProgram;
-import dev.wbpf.kernel.sys.Bpf;
-import dev.wbpf.kernel.sys.LinkCreateRequest;
-import dev.wbpf.kernel.sys.Syscalls;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,13 +22,11 @@ import java.nio.file.Path;
 public final class UprobeLink implements KernelLink {
     static final Path PMU = Path.of("/sys/bus/event_source/devices/uprobe");
 
-    private final Fd perfEvent;
-    private final Fd link; // null when attached by ioctl
+    private final PerfEventAttachment attachment;
     private final String description;
 
-    private UprobeLink(Fd perfEvent, Fd link, String description) {
-        this.perfEvent = perfEvent;
-        this.link = link;
+    private UprobeLink(PerfEventAttachment attachment, String description) {
+        this.attachment = attachment;
         this.description = description;
     }
 
@@ -82,20 +75,7 @@ public final class UprobeLink implements KernelLink {
             throw new KernelException("cannot create " + description + ": " + e.getMessage(), e.operation(),
                     e.errnoNumber(), "", e);
         }
-        try {
-            Fd link = null;
-            if (KernelFeatures.system().bpfLinks()) {
-                link = Bpf.linkCreate(LinkCreateRequest.of(program.fd().raw(), perf.raw(),
-                        AttachType.PERF_EVENT.kernelValue()));
-            } else {
-                Syscalls.ioctl(perf.raw(), PerfEvent.PERF_EVENT_IOC_SET_BPF, program.fd().raw());
-            }
-            Syscalls.ioctl(perf.raw(), PerfEvent.PERF_EVENT_IOC_ENABLE, 0);
-            return new UprobeLink(perf, link, description);
-        } catch (RuntimeException e) {
-            perf.close();
-            throw e;
-        }
+        return new UprobeLink(PerfEventAttachment.attach(program, perf), description);
     }
 
     /** The config bit of a return probe, from {@code format/retprobe} ("config:0"). */
@@ -132,14 +112,6 @@ public final class UprobeLink implements KernelLink {
 
     @Override
     public void close() {
-        try {
-            if (link != null) {
-                link.close();
-            } else {
-                Syscalls.ioctl(perfEvent.raw(), PerfEvent.PERF_EVENT_IOC_DISABLE, 0);
-            }
-        } finally {
-            perfEvent.close();
-        }
+        attachment.close();
     }
 }
