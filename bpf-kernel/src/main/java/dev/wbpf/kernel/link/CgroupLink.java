@@ -42,7 +42,7 @@ public final class CgroupLink extends FdLink {
             } catch (KernelException e) {
                 throw new KernelException("cannot attach `" + program.name() + "` to cgroup " + cgroup + " ("
                         + type.name().toLowerCase(java.util.Locale.ROOT) + "): " + e.getMessage()
-                        + (e.is(Errno.EBADF) ? "; is it a cgroup v2 directory?" : ""), e.operation(), e.errnoNumber(), "", e);
+                        + (e.is(Errno.EBADF) ? Cgroup2Mounts.notCgroup2Hint(cgroup) : ""), e.operation(), e.errnoNumber(), "", e);
             }
             return new CgroupLink(link, "cgroup " + cgroup + " " + type.name().toLowerCase(java.util.Locale.ROOT)
                     + " <- " + program.name());

@@ -79,6 +79,19 @@ class CgroupAndPerfEventAttachTest {
             assertEquals(BpfException.ENOENT, noDir.errno(), noDir.getMessage());
             BpfException noTarget = assertThrows(BpfException.class, () -> object.program("count_egress").orElseThrow().attach());
             assertEquals(BpfException.EINVAL, noTarget.errno(), noTarget.getMessage());
+
+            // A directory that is not in the cgroup v2 hierarchy (as /sys/fs/cgroup is on hybrid
+            // hosts): the message says where cgroup v2 is mounted.
+            Path plain = Files.createTempDirectory("wbpf-not-cgroup");
+            try {
+                BpfException notCgroup = assertThrows(BpfException.class,
+                        () -> object.program("count_egress").orElseThrow().attach(plain.toString()));
+                assertEquals(BpfException.EBADF, notCgroup.errno(), notCgroup.getMessage());
+                assertTrue(notCgroup.getMessage().contains(plain + " is not a cgroup v2 directory: cgroup v2 is mounted at "
+                        + cgroup2Root()), notCgroup.getMessage());
+            } finally {
+                Files.delete(plain);
+            }
         } finally {
             Files.deleteIfExists(cgroup);
         }
