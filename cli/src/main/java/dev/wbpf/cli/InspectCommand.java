@@ -3,10 +3,10 @@ package dev.wbpf.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wbpf.core.object.BpfObjectReader;
-import dev.wbpf.core.object.BpfObjectSpec;
 import dev.wbpf.packaging.Packages;
 import dev.wbpf.packaging.PackagingException;
 import dev.wbpf.packaging.Reference;
+import dev.wbpf.wasm.ModuleContents;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,11 +24,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Describe a BPF object (programs, maps, global variables, externs, relocations),",
+                "a wasm-bpf module (imports, exports, the BPF objects it embeds),",
                 "or a package in the local store (manifest, config, layers, sizes)."})
 final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "OBJECT|REF", description = "A BPF ELF object (X.bpf.o), as clang -target bpf writes it; "
-            + "or a package reference in the local store (e.g. ghcr.io/acme/execsnoop:1.0).")
+    @Parameters(paramLabel = "OBJECT|MODULE|REF", description = "A BPF ELF object (X.bpf.o), as clang -target bpf writes it; "
+            + "a Wasm module (X.wasm); or a package reference in the local store (e.g. ghcr.io/acme/execsnoop:1.0).")
     String target;
 
     @Option(names = "--disasm", description = "Add each program's linked instructions, in llvm-objdump syntax.")
@@ -52,16 +53,29 @@ final class InspectCommand implements Callable<Integer> {
         if (Files.isDirectory(object)) {
             throw new IOException(object + " is a directory, not a BPF object");
         }
-        BpfObjectSpec parsed = BpfObjectReader.read(object);
-        ObjectReport report = ObjectReport.of(parsed, disassemble);
+        byte[] bytes = Files.readAllBytes(object);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        if (isWasm(bytes)) {
+            ModuleReport report = ModuleReport.of(target, bytes.length, ModuleContents.read(target, bytes), disassemble);
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            } else {
+                report.printText(out);
+            }
         } else {
-            report.printText(out);
+            ObjectReport report = ObjectReport.of(BpfObjectReader.read(target, bytes), disassemble);
+            if (json) {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            } else {
+                report.printText(out);
+            }
         }
         out.flush();
         return 0;
+    }
+
+    private static boolean isWasm(byte[] bytes) {
+        return bytes.length >= 4 && bytes[0] == 0 && bytes[1] == 'a' && bytes[2] == 's' && bytes[3] == 'm';
     }
 
     /** A file that exists, or an argument only a path would be (ends in .o, or starts with / or .). */

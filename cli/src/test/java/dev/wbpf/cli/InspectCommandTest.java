@@ -107,4 +107,47 @@ class InspectCommandTest {
         assertEquals(0, r.exitCode());
         assertTrue(r.out().contains("--disasm") && r.out().contains("--json"), r.out());
     }
+
+    private static Path repo(String first, String... more) {
+        return TESTDATA.resolve("..").resolve(Path.of(first, more)).normalize();
+    }
+
+    @Test
+    void aModuleShowsItsImportsAndTheObjectItEmbedsByteForByte() throws IOException {
+        Path module = repo("bpf-guest", "examples", "execsnoop", "execsnoop.wasm");
+        CliRunner r = CliRunner.run("inspect", module.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        String out = r.out();
+        assertTrue(out.matches("(?s).*wasm_bpf: [a-z_, ]*wasm_load_bpf_object.*"), out);
+        assertTrue(out.contains("wbpf provides every import"), out);
+        assertTrue(out.contains("Embedded BPF objects (1)"), out);
+        assertTrue(out.matches("(?s).*handle_execve\\s+tp/syscalls/sys_enter_execve\\s+tracepoint.*"), out);
+
+        JsonNode json = new ObjectMapper().readTree(CliRunner.run("inspect", "--json", module.toString()).out());
+        JsonNode embedded = json.get("objects").get(0);
+        // the skeleton compiles the example's object into the module: the same bytes come back out
+        assertEquals(Files.size(repo("bpf-guest", "examples", "execsnoop", "execsnoop.bpf.o")), embedded.get("size").asLong());
+        assertEquals("handle_execve", embedded.get("object").get("programs").get(0).get("name").asText());
+    }
+
+    @Test
+    void aModuleWithImportsWbpfLacksSaysRunWillRefuseIt() {
+        Path module = repo("wasm-host", "src", "test", "resources", "guests", "missing_imports.wasm");
+        CliRunner r = CliRunner.run("inspect", module.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("wbpf does not provide: "), r.out());
+        assertTrue(r.out().contains("`wbpf run` will refuse it"), r.out());
+        assertTrue(r.out().contains("Embedded BPF objects (0)"), r.out());
+    }
+
+    @Test
+    void aCorruptModuleIsOneClearLine(@TempDir Path dir) throws IOException {
+        Path module = repo("bpf-guest", "examples", "execsnoop", "execsnoop.wasm");
+        Path broken = dir.resolve("broken.wasm");
+        Files.write(broken, java.util.Arrays.copyOf(Files.readAllBytes(module), 300));
+        CliRunner r = CliRunner.run("inspect", broken.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("wbpf: " + broken + " is not a valid WebAssembly module: "), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+    }
 }

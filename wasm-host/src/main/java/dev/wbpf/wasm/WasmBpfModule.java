@@ -616,6 +616,17 @@ public final class WasmBpfModule implements AutoCloseable {
     }
 
     static void checkImports(String name, WasmModule module) {
+        List<String> missing = missingImports(module);
+        if (!missing.isEmpty()) {
+            throw new WasmHostException(name + " imports " + (missing.size() == 1 ? "something" : missing.size() + " things")
+                    + " wbpf does not provide: " + String.join(", ", missing)
+                    + ". wbpf provides WASI preview1 (wasi_snapshot_preview1) and the wasm-bpf functions "
+                    + "(wasm_bpf, env, callback-wrapper); rebuild the module against those.");
+        }
+    }
+
+    /** The module's imports that wbpf does not provide (or provides with another type), each with its signature. */
+    static List<String> missingImports(WasmModule module) {
         Map<String, FunctionType> provided = provided();
         List<String> missing = new ArrayList<>();
         var section = module.importSection();
@@ -634,12 +645,7 @@ public final class WasmBpfModule implements AutoCloseable {
                 missing.add(key + " (" + imp.importType().name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
         }
-        if (!missing.isEmpty()) {
-            throw new WasmHostException(name + " imports " + (missing.size() == 1 ? "something" : missing.size() + " things")
-                    + " wbpf does not provide: " + String.join(", ", missing)
-                    + ". wbpf provides WASI preview1 (wasi_snapshot_preview1) and the wasm-bpf functions "
-                    + "(wasm_bpf, env, callback-wrapper); rebuild the module against those.");
-        }
+        return missing;
     }
 
     private static String signature(FunctionType t) {
