@@ -71,9 +71,8 @@
  *                        10000).
  *
  * Maps, ring and perf buffers and global data work as on the kernel, with the helpers the VM
- * implements; the VM's
- * verifier checks programs at load and its rejection reaches the guest as the kernel's does
- * (bpf_object__load fails, wbpf prints the verifier's reason).
+ * implements; the VM's verifier checks programs at load and its rejection reaches the guest as
+ * the kernel's does (bpf_object__load fails, wbpf prints the verifier's reason).
  */
 #ifndef WBPF_H
 #define WBPF_H
