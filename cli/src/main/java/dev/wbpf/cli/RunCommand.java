@@ -71,8 +71,8 @@ final class RunCommand implements Callable<Integer> {
     boolean verbose;
 
     @Option(names = "--pcap", paramLabel = "[IFACE=]FILE",
-            description = {"VM backend: replay this pcap or pcapng capture (Ethernet) into VM interface IFACE (default lo, created if missing)"
-                    + " once a program has attached there; the module runs on until it exits (repeatable)."})
+            description = {"VM backend (chosen by --backend auto): replay this pcap or pcapng capture (Ethernet) into VM interface IFACE"
+                    + " (default lo, created if missing) once a program has attached there; the module runs on until it exits (repeatable)."})
     List<String> pcaps = new ArrayList<>();
 
     @Option(names = "--pcap-out", paramLabel = "[IFACE=]FILE",
