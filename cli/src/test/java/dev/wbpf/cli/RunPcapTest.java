@@ -62,6 +62,14 @@ class RunPcapTest {
     }
 
     @Test
+    void attachingToAnInterfaceTheVmLacksSaysHowToMakeIt() {
+        CliRunner r = CliRunner.run("run", "--backend", "vm", ExamplesKernelTest.example("portfilter").toString(), "eth0", "-t", "0");
+        assertEquals(44, r.exitCode(), r.err()); // WASI's ENOENT, as the guest returns it
+        assertTrue(r.err().contains("wbpf: cannot attach portfilter: no VM interface `eth0` to attach program `portfilter` to; the VM has lo"
+                + " (`wbpf run --pcap eth0=FILE` creates it and feeds it; embedding code calls VmNetwork.create(\"eth0\"))"), r.err());
+    }
+
+    @Test
     void pcapOnTheKernelBackendIsAUsageError() {
         CliRunner r = CliRunner.run("run", "--backend", "kernel", "--pcap", samplePcap().toString(),
                 ExamplesKernelTest.example("portfilter").toString(), "lo");

@@ -90,10 +90,7 @@ public final class PcapReplay implements AutoCloseable {
     /** Stops a replay still under way and waits for its thread. */
     @Override
     public void close() throws InterruptedException {
-        Thread t;
-        synchronized (this) {
-            t = thread;
-        }
+        Thread t = thread;
         if (t != null) {
             t.interrupt();
             t.join();
