@@ -30,7 +30,7 @@ APP ?= $(notdir $(CURDIR))
 BPF_CFLAGS ?= -g -O2 -Wall
 # BTF line info records source paths: map them so a module does not depend on the checkout path.
 BPF_CFLAGS += -ffile-prefix-map=$(CURDIR)=. -ffile-prefix-map=$(WBPF_GUEST_DIR)=bpf-guest
-BPF_CPPFLAGS := -target bpf -D__TARGET_ARCH_$(ARCH) -I$(WBPF_BUILD) -I. -idirafter /usr/include/$(MULTIARCH)
+BPF_CPPFLAGS := -target bpf -D__TARGET_ARCH_$(ARCH) -I$(WBPF_BUILD) -I. -I$(WBPF_GUEST_DIR)/include -idirafter /usr/include/$(MULTIARCH)
 WASM_CFLAGS ?= -O2 -Wall
 WASM_CPPFLAGS := --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) -I$(WBPF_GUEST_DIR)/include -I.
 # --export-table: callbacks are passed to the host as function table indices

@@ -25,6 +25,54 @@
  *  - Writes to skel->bss before load are not seen by the BPF program (.bss occupies
  *    no space in the ELF image).
  *  - There are no program fds: bpf_program__fd returns -EOPNOTSUPP.
+ *
+ * Attach points on the VM backend (`wbpf run --backend vm`, or wherever the kernel can't
+ * load programs). The same module runs on both backends; on the VM, programs attach only to
+ * the VM's own event sources below (dev.wbpf.vm.hook). Attaching anything else, say
+ * SEC("tp/syscalls/sys_enter_execve"), fails with -EOPNOTSUPP and wbpf prints what the VM
+ * offers. The section name selects the attach point; the BPF program's context is:
+ *
+ *  SEC("xdp")            struct xdp_md (linux/bpf.h): data, data_end, data_meta, ingress_ifindex,
+ *                        rx_queue_index. Attach target: a VM interface name
+ *                        (bpf_set_prog_attach_target(prog, "lo")). Frames come from a pcap or
+ *                        pcapng capture (`wbpf run --pcap [IFACE=]FILE`, replayed once a program
+ *                        has attached, Ethernet link type only) or from Java (VmInterface.inject).
+ *                        bpf_xdp_adjust_head/tail/meta work. Verdicts are counted (`wbpf run -v`);
+ *                        XDP_DROP, XDP_ABORTED, XDP_TX and XDP_REDIRECT end the frame there (the VM
+ *                        has no wire), XDP_PASS hands it on to tc and the sockets.
+ *  SEC("tc"), SEC("classifier"), SEC("tcx/ingress"), SEC("tcx/egress")
+ *                        struct __sk_buff (linux/bpf.h), data from the Ethernet header; same
+ *                        interfaces, after XDP (egress too: the VM has only the receive path).
+ *                        TC_ACT_SHOT (2) drops the frame, every other value lets it through;
+ *                        packet writes carry on. Frames that get through are
+ *                        "passed": counted and written to `--pcap-out [IFACE=]FILE`.
+ *  SEC("socket")         struct __sk_buff, as a packet socket's filter (SO_ATTACH_BPF) sees it:
+ *                        LD_ABS/LD_IND and bpf_skb_load_bytes from the Ethernet header, no direct
+ *                        packet access, writes to cb[] only. Runs on every passed frame; the return
+ *                        value is how many bytes that socket keeps (0 = none).
+ *  SEC("raw_tp/NAME"), SEC("raw_tp/PROVIDER:NAME")
+ *                        struct bpf_raw_tracepoint_args { __u64 args[6]; } (linux/bpf.h): the
+ *                        arguments of an application probe the hosting Java code fires
+ *                        (VmProbes.probe("PROVIDER", "NAME").fire(a, b, ...), up to six longs,
+ *                        unused ones 0). Attaching to a probe nobody declared fails.
+ *  SEC("usdt/PROVIDER:NAME")
+ *                        the same probes, as x86-64 struct pt_regs (168 bytes, zero but for the
+ *                        arguments): PT_REGS_PARM1..6 / BPF_KPROBE read them from di, si, dx, cx, r8,
+ *                        r9. libbpf's BPF_USDT()/bpf_usdt_arg() are not supported.
+ *  SEC("tp/jvm/EVENT"), SEC("tracepoint/jvm/EVENT")
+ *                        JDK Flight Recorder events of the JVM that runs wbpf: file_read, file_write,
+ *                        socket_read, socket_write, thread_start, thread_end, gc, exception_throw,
+ *                        exception_stats, monitor_wait, cpu_load. Their 128-byte read-only contexts
+ *                        (struct jvm_file_io, jvm_gc, ...) are in wbpf-jvm.h, next to this header,
+ *                        for BPF programs to include. Events arrive up to ~1 s late (JFR flushes).
+ *  SEC("perf_event")     struct bpf_perf_event_data (linux/bpf_perf_event.h): regs all zero,
+ *                        sample_period = 1e9 / Hz, addr 0; read-only. The program runs Hz times a
+ *                        second on a timer; attach target "99" or "freq=99" (default 49 Hz, at most
+ *                        10000).
+ *
+ * Maps, ring and perf buffers and global data work as on the kernel, with the helpers the VM
+ * implements; the VM's verifier checks programs at load and its rejection reaches the guest as
+ * the kernel's does (bpf_object__load fails, wbpf prints the verifier's reason).
  */
 #ifndef WBPF_H
 #define WBPF_H

@@ -27,8 +27,10 @@ public final class BenchmarkMain {
         options.parent(cli);
         if (cli.getIncludes().isEmpty()) {
             options.include(BackendBenchmark.class.getName() + ".vm");
+            options.include(PacketRateBenchmark.class.getName() + ".vmInterface");
             if (kernelReason == null) {
                 options.include(BackendBenchmark.class.getName() + ".kernel");
+                options.include(PacketRateBenchmark.class.getName() + ".kernelTestRun");
             }
         }
         if (!cli.getJvmArgs().hasValue()) {
@@ -37,6 +39,40 @@ public final class BenchmarkMain {
         }
         new Runner(options.build()).run();
         direct(kernelReason);
+        packetRate(kernelReason);
+    }
+
+    /** Packets per second of the parse-and-count program on the sample capture, each backend timing itself. */
+    private static void packetRate(String kernelReason) {
+        var packets = SampleCapture.packets();
+        double vmPps;
+        try (VmInterfaceSide vm = new VmInterfaceSide(PacketRateBenchmark.FIXTURE, PacketRateBenchmark.PROGRAM)) {
+            for (int i = 0; i < 50; i++) {
+                vm.inject(packets); // warm up
+            }
+            int rounds = 50;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                vm.inject(packets);
+            }
+            vmPps = rounds * packets.size() * 1e9 / (System.nanoTime() - t0);
+        }
+        String kernelPps = "n/a";
+        if (kernelReason == null) {
+            try (KernelSide kernel = new KernelSide(PacketRateBenchmark.FIXTURE)) {
+                long nanos = 0;
+                for (var p : packets.subList(0, PacketRateBenchmark.KERNEL_FRAMES)) {
+                    kernel.run(PacketRateBenchmark.PROGRAM, p.data(), DIRECT_REPEAT / 10);
+                    nanos += kernel.run(PacketRateBenchmark.PROGRAM, p.data(), DIRECT_REPEAT).durationNanos();
+                }
+                kernelPps = String.format("%.0f", PacketRateBenchmark.KERNEL_FRAMES * 1e9 / nanos);
+            }
+        }
+        System.out.println();
+        System.out.println("Packets/s of " + PacketRateBenchmark.FIXTURE + "/" + PacketRateBenchmark.PROGRAM + " on the "
+                + packets.size() + "-packet sample capture (VM: injected into VM interface lo, wall time;"
+                + " kernel: mean BPF_PROG_TEST_RUN duration per run over its " + PacketRateBenchmark.KERNEL_FRAMES + " frames)");
+        System.out.printf("%-10s %14.0f%n%-10s %14s%n", "vm", vmPps, "kernel", kernelPps);
     }
 
     /** Each backend's own timing of its test-run, without JMH. */

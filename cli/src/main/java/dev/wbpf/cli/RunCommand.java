@@ -3,6 +3,8 @@ package dev.wbpf.cli;
 import dev.wbpf.core.backend.Backends;
 import dev.wbpf.core.backend.BpfBackend;
 import dev.wbpf.core.backend.BpfException;
+import dev.wbpf.vm.backend.VmBackend;
+import dev.wbpf.vm.hook.VmNetwork;
 import dev.wbpf.wasm.CompiledModuleCache;
 import dev.wbpf.wasm.RunResult;
 import dev.wbpf.wasm.StopReason;
@@ -65,8 +67,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Do not keep compiled modules between runs (in $XDG_CACHE_HOME/wbpf or ~/.cache/wbpf).")
     boolean noCache;
 
-    @Option(names = {"-v", "--verbose"}, description = "Say which backend and engine are used, and why.")
+    @Option(names = {"-v", "--verbose"}, description = "Say which backend and engine are used, and why; with --pcap, what went through each VM interface.")
     boolean verbose;
+
+    @Option(names = "--pcap", paramLabel = "[IFACE=]FILE",
+            description = {"VM backend (chosen by --backend auto): replay this pcap or pcapng capture (Ethernet) into VM interface IFACE"
+                    + " (default lo, created if missing) once a program has attached there; the module runs on until it exits (repeatable)."})
+    List<String> pcaps = new ArrayList<>();
+
+    @Option(names = "--pcap-out", paramLabel = "[IFACE=]FILE",
+            description = "VM backend: write the packets that pass VM interface IFACE (default lo) to this pcap file (repeatable).")
+    List<String> pcapOuts = new ArrayList<>();
 
     @CommandLine.Mixin
     RegistryOptions registry;
@@ -89,8 +100,16 @@ final class RunCommand implements Callable<Integer> {
                 .stdout(out, isTerminal())
                 .stderr(err, isTerminal())
                 .engine(interpreter ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER)
-                .backend(backendSupplier(err))
                 .log(line -> err.println("wbpf: " + line));
+        PacketCaptures captures = null;
+        if (pcaps.isEmpty() && pcapOuts.isEmpty()) {
+            builder.backend(backendSupplier(err));
+        } else {
+            VmBackend vm = vmBackendForCaptures(err);
+            captures = PacketCaptures.open(vm.attachPoint(VmNetwork.class).orElseThrow(), specs("--pcap", pcaps),
+                    specs("--pcap-out", pcapOuts));
+            builder.backend(vm);
+        }
         if (packaged != null) {
             builder.bytes(module.toString(), packaged);
         }
@@ -111,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
             builder.directory(Path.of(host), guest);
         }
         long t0 = System.nanoTime();
-        try (WasmBpfModule wasm = builder.build()) {
+        try (PacketCaptures closedLast = captures; WasmBpfModule wasm = builder.build()) {
             if (verbose) {
                 err.printf("wbpf: %s parsed and checked in %d ms%n", module, (System.nanoTime() - t0) / 1_000_000);
             }
@@ -126,7 +145,36 @@ final class RunCommand implements Callable<Integer> {
                         result.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '), result.exitCode(),
                         result.elapsed().toMillis(), engineDescription(wasm));
             }
+            if (captures != null) {
+                captures.close();
+                captures.report(err, verbose);
+            }
             return result.exitCode();
+        }
+    }
+
+    /** Captures feed the VM's interfaces: the kernel's take packets from the wire, so {@code --pcap} asks for the VM. */
+    private VmBackend vmBackendForCaptures(PrintStream err) {
+        if (backend.equals("kernel")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--pcap and --pcap-out feed and record the VM's interfaces;"
+                    + " on the kernel backend programs see real interfaces (capture with tcpdump): drop them or use --backend vm");
+        }
+        if (!backend.equals("auto") && !backend.equals("vm")) {
+            backendSupplier(err); // the usage error for a bad name
+        }
+        VmBackend vm = VmBackend.standard();
+        if (verbose) {
+            err.println("wbpf: backend vm (" + (backend.equals("vm") ? "asked for" : "--pcap replays into VM interfaces")
+                    + "): " + vm.availability().reason());
+        }
+        return vm;
+    }
+
+    private List<PacketCaptures.Spec> specs(String option, List<String> values) {
+        try {
+            return values.stream().map(v -> PacketCaptures.Spec.parse(option, v)).toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

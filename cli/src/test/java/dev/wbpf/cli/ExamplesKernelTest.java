@@ -148,6 +148,14 @@ class ExamplesKernelTest {
     }
 
     @Test
+    void jvmwatchOnTheKernelSaysItsTracepointsAreTheVms() {
+        CliRunner r = CliRunner.run("run", "--backend", "kernel", example("jvmwatch").toString(), "1");
+        assertEquals(44, r.exitCode(), r.err()); // WASI's ENOENT, as the guest returns it
+        assertTrue(r.err().contains("wbpf: cannot attach on_gc: tracepoint jvm/gc does not exist in this kernel"), r.err());
+        assertTrue(r.err().contains("(the tp/jvm/* tracepoints exist only on wbpf's VM backend: --backend vm)"), r.err());
+    }
+
+    @Test
     void uprobeCountCountsCallsOfATestBinary(@TempDir Path dir) throws Exception {
         Path src = Files.writeString(dir.resolve("target.c"), """
                 #include <stdlib.h>

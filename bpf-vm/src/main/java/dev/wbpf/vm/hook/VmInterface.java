@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -39,7 +40,7 @@ public final class VmInterface {
     public enum XdpVerdict { ABORTED, DROP, PASS, TX, REDIRECT }
 
     private static final int RECEIVED = 0, XDP_BASE = 1, TC_SHOT = 6, PASSED = 7, FAULTS = 8, SOCKET_DELIVERED = 9,
-            SOCKET_FILTERED = 10, COUNTERS = 11;
+            SOCKET_FILTERED = 10, ADJUSTED = 11, COUNTERS = 12;
     public static final int TC_ACT_SHOT = 2;
 
     private final String name;
@@ -48,6 +49,7 @@ public final class VmInterface {
     private final List<Attachment> tc = new CopyOnWriteArrayList<>();
     private final List<Attachment> sockets = new CopyOnWriteArrayList<>();
     private final AtomicLongArray counters = new AtomicLongArray(COUNTERS);
+    private final List<Consumer<Attachment>> attachListeners = new CopyOnWriteArrayList<>();
     private volatile PcapWriter passedOut;
 
     VmInterface(String name, int ifindex) {
@@ -61,6 +63,11 @@ public final class VmInterface {
 
     public int ifindex() {
         return ifindex;
+    }
+
+    /** {@code listener} hears of every program attached from now on, on the attaching thread, after it is in place. */
+    public void onAttach(Consumer<Attachment> listener) {
+        attachListeners.add(listener);
     }
 
     /** Passed frames go to {@code writer} (null to stop); the caller closes it. */
@@ -99,6 +106,7 @@ public final class VmInterface {
             }
             if (verdict != XdpVerdict.PASS) {
                 counters.incrementAndGet(XDP_BASE + verdict.ordinal());
+                countIfAdjusted(frame, packet);
                 return verdict;
             }
         }
@@ -119,10 +127,12 @@ public final class VmInterface {
             if ((int) r0 == TC_ACT_SHOT) {
                 a.counted.incrementAndGet(1);
                 counters.incrementAndGet(TC_SHOT);
+                countIfAdjusted(frame, packet);
                 return XdpVerdict.PASS;
             }
             a.counted.incrementAndGet(0);
         }
+        countIfAdjusted(frame, packet);
         counters.incrementAndGet(PASSED);
         PcapWriter out = passedOut;
         if (out != null) {
@@ -145,6 +155,14 @@ public final class VmInterface {
         return XdpVerdict.PASS;
     }
 
+    /** A frame the programs moved (adjust_head/tail/meta), resized or rewrote; padding to an Ethernet header does not count. */
+    private void countIfAdjusted(byte[] frame, byte[] packet) {
+        if (packet != frame && !java.util.Arrays.equals(frame, packet)
+                && !(frame.length < SkBuffContext.ETH_HLEN && java.util.Arrays.equals(pad(frame), packet))) {
+            counters.incrementAndGet(ADJUSTED);
+        }
+    }
+
     private static byte[] pad(byte[] frame) {
         return java.util.Arrays.copyOf(frame, SkBuffContext.ETH_HLEN);
     }
@@ -158,12 +176,13 @@ public final class VmInterface {
         };
         Attachment a = new Attachment(new HookedProgram(program), list, kind);
         list.add(a);
+        attachListeners.forEach(listener -> listener.accept(a));
         return a;
     }
 
     /** What went through the interface so far. */
     public record Counters(long received, long xdpAborted, long xdpDrop, long xdpPass, long xdpTx, long xdpRedirect,
-                           long tcShot, long passed, long socketDelivered, long socketFiltered, long faults) {
+                           long tcShot, long passed, long socketDelivered, long socketFiltered, long faults, long adjusted) {
         public long xdp(XdpVerdict verdict) {
             return switch (verdict) {
                 case ABORTED -> xdpAborted;
@@ -178,7 +197,7 @@ public final class VmInterface {
     public Counters counters() {
         return new Counters(counters.get(RECEIVED), counters.get(XDP_BASE), counters.get(XDP_BASE + 1), counters.get(XDP_BASE + 2),
                 counters.get(XDP_BASE + 3), counters.get(XDP_BASE + 4), counters.get(TC_SHOT), counters.get(PASSED),
-                counters.get(SOCKET_DELIVERED), counters.get(SOCKET_FILTERED), counters.get(FAULTS));
+                counters.get(SOCKET_DELIVERED), counters.get(SOCKET_FILTERED), counters.get(FAULTS), counters.get(ADJUSTED));
     }
 
     /** The counters as printed by {@code wbpf run -v}: one line per interface. */
@@ -187,7 +206,7 @@ public final class VmInterface {
         return name + ": " + c.received() + " received; xdp pass " + c.xdpPass() + ", drop " + c.xdpDrop() + ", tx " + c.xdpTx()
                 + ", redirect " + c.xdpRedirect() + ", aborted " + c.xdpAborted() + "; tc shot " + c.tcShot() + "; " + c.passed()
                 + " passed; sockets got " + c.socketDelivered() + ", filtered " + c.socketFiltered()
-                + (c.faults() > 0 ? "; " + c.faults() + " program faults" : "");
+                + "; " + c.adjusted() + " adjusted" + (c.faults() > 0 ? "; " + c.faults() + " program faults" : "");
     }
 
     @Override

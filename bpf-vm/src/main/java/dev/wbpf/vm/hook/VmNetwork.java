@@ -55,7 +55,8 @@ public final class VmNetwork implements VmAttachPoint {
             if (iface == null) {
                 throw new BpfException("no VM interface `" + target + "` to attach program `" + program.name() + "` to; the VM has "
                         + (interfaces.isEmpty() ? "none" : String.join(", ", interfaces.keySet()))
-                        + " (an embedding application creates more with VmNetwork.create(name))", BpfException.ENOENT);
+                        + " (`wbpf run --pcap " + target + "=FILE` creates it and feeds it; embedding code calls VmNetwork.create(\""
+                        + target + "\"))", BpfException.ENOENT);
             }
         }
         return iface.attach(program);

@@ -7,7 +7,8 @@
  * {@code xdp}, {@code tc}/{@code classifier} and {@code socket} programs attach by interface name
  * ({@code attach("lo")}). Frames come from {@link dev.wbpf.vm.hook.VmInterface#replay} (pcap or
  * pcapng, Ethernet only, read by {@link dev.wbpf.vm.hook.Pcap}) or
- * {@link dev.wbpf.vm.hook.VmInterface#inject}. Per frame: XDP (context {@code struct xdp_md},
+ * {@link dev.wbpf.vm.hook.VmInterface#inject}, or from a {@link dev.wbpf.vm.hook.PcapReplay} that waits
+ * for programs to attach ({@code wbpf run --pcap}). Per frame: XDP (context {@code struct xdp_md},
  * verdicts counted, head/tail adjustments applied), then tc ({@code struct __sk_buff} from the
  * Ethernet header; TC_ACT_SHOT drops), then every socket filter ({@code struct __sk_buff} from the
  * Ethernet header, LD_ABS offsets too; the return value is the number of bytes that socket gets,

@@ -169,6 +169,47 @@ class VmHooksTest {
     }
 
     @Test
+    void framesATcProgramRewritesAreCountedAsAdjusted() throws Exception {
+        VmBackend backend = VmBackend.standard();
+        VmInterface lo = backend.attachPoint(VmNetwork.class).orElseThrow().interfaceNamed("lo").orElseThrow();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BpfObject tc = backend.load(spec("tc_classify"), QUIET); PcapWriter passed = new PcapWriter(out, 65535)) {
+            tc.program("tc_classify").orElseThrow().attach("lo");
+            lo.writePassedTo(passed);
+            byte[] tcp = frames().get(0); // IPv4, TTL 64: tc_classify decrements it
+            lo.inject(tcp);
+            lo.inject(frames().get(4)); // ARP: left alone
+            passed.flush();
+            assertEquals(1, lo.counters().adjusted());
+            assertEquals(2, lo.counters().passed());
+            assertTrue(lo.summary().endsWith("; 1 adjusted"), lo.summary());
+            byte[] rewritten = Pcap.parse(out.toByteArray()).get(0).data();
+            assertEquals(tcp[14 + 8] - 1, rewritten[14 + 8], "the TTL as tc left it is what passed");
+        }
+    }
+
+    @Test
+    void aReplayWaitsForAProgramAndForAttachingToSettle() throws Exception {
+        VmBackend backend = VmBackend.standard();
+        VmInterface eth1 = backend.attachPoint(VmNetwork.class).orElseThrow().create("eth1");
+        List<Pcap.Packet> packets = frames().stream().map(f -> new Pcap.Packet(0, f, f.length)).toList();
+        try (PcapReplay replay = PcapReplay.whenAttached(eth1, packets, Duration.ofMillis(300));
+             BpfObject xdpObj = backend.load(spec("xdp_parse"), QUIET);
+             BpfObject sockObj = backend.load(spec("sockfilter"), QUIET)) {
+            Thread.sleep(100);
+            assertEquals(0, eth1.counters().received(), "nothing is replayed before a program attaches");
+            assertTrue(!replay.awaitDone(Duration.ofMillis(10)) && !replay.started());
+            xdpObj.program("xdp_parse_prog").orElseThrow().attach("eth1");
+            Thread.sleep(100); // within the settle time: the socket filter attaches in the same burst
+            var socket = (VmInterface.Attachment) sockObj.program("socket_count").orElseThrow().attach("eth1");
+            assertTrue(replay.awaitDone(Duration.ofSeconds(10)));
+            assertEquals(5, replay.replayed());
+            assertEquals(5, eth1.counters().received());
+            assertEquals(3, socket.received().size(), "the socket filter attached 100 ms after XDP saw the capture too (its 3 IPv4 frames)");
+        }
+    }
+
+    @Test
     void pcapReaderRejectsOtherLinkTypesAndCorruptFiles() throws Exception {
         Pcap.PcapException sll = assertThrows(Pcap.PcapException.class, () -> Pcap.parse(pcapng(frames(), 113)));
         assertTrue(sll.getMessage().contains("link type 113") && sll.getMessage().contains("Ethernet"), sll.getMessage());
