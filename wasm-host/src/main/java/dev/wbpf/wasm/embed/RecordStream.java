@@ -2,6 +2,7 @@ package dev.wbpf.wasm.embed;
 
 import dev.wbpf.core.backend.BpfMap;
 import dev.wbpf.core.backend.EventReader;
+import dev.wbpf.core.object.MapType;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.Iterator;
@@ -13,47 +14,90 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * The records of a ring buffer or perf buffer map, read by a thread of its own once
- * {@link #start()} is called, and handed (as copies) to callbacks, to a {@link Flow.Publisher}
- * and to blocking iterators; register them before {@code start()} to miss nothing.
- * {@link #close()} stops the thread and completes the publisher and the iterators.
+ * The records of a ring buffer or perf event array, decoded (by a {@link Codec}, or as copies of
+ * the raw bytes) on a thread of its own once {@link #start()} is called, and handed to callbacks,
+ * to a {@link Flow.Publisher} and to blocking iterators; register them before {@code start()} to
+ * miss nothing. {@link #close()} stops the thread and completes the publisher and the iterators.
+ *
+ * <p>If decoding a record or a callback fails, the stream stops: the publisher's subscribers get
+ * {@code onError}, iterators throw the failure (an {@link IllegalStateException} whose cause it is),
+ * and {@link #failure()} returns it.
  */
-public final class RecordStream implements AutoCloseable {
-    private static final byte[] END = new byte[0];
+public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
+    private static final Object END = new Object();
     private final EventReader reader;
     private final String name;
-    private final List<Consumer<byte[]>> callbacks = new CopyOnWriteArrayList<>();
-    private final List<BlockingQueue<byte[]>> queues = new CopyOnWriteArrayList<>();
-    private final SubmissionPublisher<byte[]> publisher = new SubmissionPublisher<>();
+    private final Function<byte[], T> decoder;
+    private final List<Consumer<? super T>> callbacks = new CopyOnWriteArrayList<>();
+    private final List<BlockingQueue<Object>> queues = new CopyOnWriteArrayList<>();
+    private final SubmissionPublisher<T> publisher = new SubmissionPublisher<>();
     private volatile boolean closed;
+    private volatile RuntimeException failure;
     private Thread thread;
 
-    private RecordStream(BpfMap map) {
-        this.reader = map.openEventReader();
+    private RecordStream(BpfMap map, Function<byte[], T> decoder) {
+        if (map.type() != MapType.RINGBUF && map.type() != MapType.PERF_EVENT_ARRAY) {
+            throw new IllegalArgumentException("map `" + map.name() + "` is a " + map.type()
+                    + " map; records come from RINGBUF and PERF_EVENT_ARRAY maps");
+        }
         this.name = map.name();
+        this.decoder = decoder;
+        this.reader = map.openEventReader();
     }
 
-    public static RecordStream open(BpfMap map) {
-        return new RecordStream(map);
+    /** The records as copies of their bytes (perf records keep the kernel's padding to 8 bytes). */
+    public static RecordStream<byte[]> open(BpfMap map) {
+        return new RecordStream<>(map, bytes -> bytes);
     }
 
-    public RecordStream onRecord(Consumer<byte[]> callback) {
+    /**
+     * The records decoded by {@code codec} (already bound, see {@link Codec#bind}; a
+     * {@link LoadedObject} binds record codecs for you). A record shorter than the codec's size
+     * stops the stream with an error naming both sizes.
+     */
+    public static <T> RecordStream<T> open(BpfMap map, Codec<T> codec) {
+        int size = codec.size();
+        String mapName = map.name();
+        return new RecordStream<>(map, bytes -> {
+            if (bytes.length < size) {
+                throw new IllegalStateException("a record of " + mapName + " is " + bytes.length + " bytes, but codec "
+                        + codec + " reads " + size + ": the BPF program sends something else");
+            }
+            return codec.decode(TypedMap.wrap(bytes), 0);
+        });
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Calls {@code callback} for each record, on the stream's thread. */
+    public RecordStream<T> onRecord(Consumer<? super T> callback) {
         callbacks.add(callback);
         return this;
     }
 
-    public Flow.Publisher<byte[]> publisher() {
+    /**
+     * The records for {@link Flow.Subscriber}s; a slow subscriber holds up the stream's thread once
+     * its buffer ({@link Flow#defaultBufferSize()}) is full, so records wait in the ring buffer.
+     */
+    public Flow.Publisher<T> publisher() {
         return publisher;
     }
 
-    /** An iterator whose {@code next()} waits for the next record; it ends when the stream is closed. */
-    public Iterator<byte[]> iterator() {
-        BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    /** An iterator whose {@code hasNext()} waits for the next record; it ends when the stream is closed. */
+    @Override
+    public Iterator<T> iterator() {
+        BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         queues.add(queue);
+        if (closed) {
+            queue.add(END);
+        }
         return new Iterator<>() {
-            private byte[] next;
+            private Object next;
 
             @Override
             public boolean hasNext() {
@@ -66,53 +110,91 @@ public final class RecordStream implements AutoCloseable {
                     }
                     if (next == END) {
                         queue.add(END);
+                        RuntimeException failed = failure;
+                        if (failed != null) {
+                            throw new IllegalStateException("the record stream of " + name + " stopped: " + failed.getMessage(), failed);
+                        }
                     }
                 }
                 return next != END;
             }
 
             @Override
-            public byte[] next() {
+            @SuppressWarnings("unchecked")
+            public T next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException("the record stream of " + name + " is closed");
                 }
-                byte[] r = next;
+                T r = (T) next;
                 next = null;
                 return r;
             }
         };
     }
 
-    public synchronized RecordStream start() {
+    /** Starts reading; calling it again does nothing. */
+    public synchronized RecordStream<T> start() {
+        if (closed) {
+            throw new IllegalStateException("the record stream of " + name + " is closed");
+        }
         if (thread == null) {
             thread = Thread.ofPlatform().daemon(true).name("wbpf-records-" + name).start(this::pollLoop);
         }
         return this;
     }
 
+    /** Records the producer had to drop (perf buffers; a ring buffer's program sees its reserve fail instead). */
+    public long lostRecords() {
+        return reader.lostRecords();
+    }
+
+    /** What stopped the stream, or null. */
+    public RuntimeException failure() {
+        return failure;
+    }
+
     private void pollLoop() {
-        while (!closed) {
-            reader.poll(Duration.ofMillis(100), record -> {
-                byte[] bytes = record.toArray(ValueLayout.JAVA_BYTE);
-                for (Consumer<byte[]> c : callbacks) {
-                    c.accept(bytes);
-                }
-                for (BlockingQueue<byte[]> q : queues) {
-                    q.add(bytes);
-                }
-                if (publisher.hasSubscribers()) {
-                    publisher.submit(bytes);
-                }
-                return closed ? -1 : 0;
-            });
+        try {
+            while (!closed) {
+                reader.poll(Duration.ofMillis(100), record -> {
+                    deliver(decoder.apply(record.toArray(ValueLayout.JAVA_BYTE)));
+                    return closed ? -1 : 0;
+                });
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            publisher.closeExceptionally(e);
+            end();
         }
     }
 
+    private void deliver(T record) {
+        for (Consumer<? super T> c : callbacks) {
+            c.accept(record);
+        }
+        for (BlockingQueue<Object> q : queues) {
+            q.add(record);
+        }
+        if (publisher.hasSubscribers()) {
+            publisher.submit(record);
+        }
+    }
+
+    private void end() {
+        for (BlockingQueue<Object> q : queues) {
+            q.add(END);
+        }
+    }
+
+    /** Stops the thread, closes the reader; subscribers get {@code onComplete}, iterators end. */
     @Override
     public void close() {
-        closed = true;
         Thread t;
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             t = thread;
         }
         if (t != null) {
@@ -124,8 +206,6 @@ public final class RecordStream implements AutoCloseable {
         }
         reader.close();
         publisher.close();
-        for (BlockingQueue<byte[]> q : queues) {
-            q.add(END);
-        }
+        end();
     }
 }
