@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The embedding example's BPF object (examples/embedding): one event per exec on the kernel
  * (tracepoint syscalls/sys_enter_execve) or per application probe `work` on the VM
- * (raw_tp/work, fired by the Java application through VmProbes), sent through a ring buffer,
- * counted per CPU and per command name; a config map written from Java switches it on and tags
- * the events. Plain uapi headers (no vmlinux.h): nothing here needs CO-RE. */
+ * (raw_tp/work, fired by the Java application through VmProbes), sent through a ring buffer and
+ * a perf buffer, counted per CPU and per command name; a config map written from Java switches
+ * it on and tags the events. Plain uapi headers (no vmlinux.h): nothing here needs CO-RE. */
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -47,6 +47,13 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
+/* the same events again, for readers of perf buffers */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} perf_events SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -68,56 +75,58 @@ struct {
 	__type(value, __u64);
 } per_comm SEC(".maps");
 
-static __always_inline struct event *start_event(__u32 kind)
+/* Fills *e (1) unless the config map says the programs are off (0); counts it per CPU and per command. */
+static __always_inline int start_event(struct event *e, __u32 kind)
 {
 	__u32 zero = 0;
 	struct config *cfg = bpf_map_lookup_elem(&config, &zero);
 	__u64 *count, one = 1, *seen;
-	struct event *e;
 
 	if (!cfg || !cfg->enabled)
-		return NULL;
+		return 0;
 	count = bpf_map_lookup_elem(&event_count, &zero);
 	if (count)
 		*count += 1;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e)
-		return NULL;
+	__builtin_memset(e, 0, sizeof(*e));
 	e->pid = bpf_get_current_pid_tgid() >> 32;
 	e->kind = kind;
-	e->value = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->filename[0] = 0;
 	__builtin_memcpy(e->tag, cfg->tag, sizeof(e->tag));
 	seen = bpf_map_lookup_elem(&per_comm, e->comm);
 	if (seen)
 		__sync_fetch_and_add(seen, 1);
 	else
 		bpf_map_update_elem(&per_comm, e->comm, &one, BPF_NOEXIST);
-	return e;
+	return 1;
+}
+
+static __always_inline void send(void *ctx, struct event *e)
+{
+	bpf_ringbuf_output(&events, e, sizeof(*e), 0);
+	bpf_perf_event_output(ctx, &perf_events, BPF_F_CURRENT_CPU, e, sizeof(*e));
 }
 
 SEC("tp/syscalls/sys_enter_execve")
 int on_exec(struct sys_enter_ctx *ctx)
 {
-	struct event *e = start_event(KIND_EXEC);
+	struct event e;
 
-	if (!e)
+	if (!start_event(&e, KIND_EXEC))
 		return 0;
-	bpf_probe_read_user_str(e->filename, sizeof(e->filename), (const char *)ctx->args[0]);
-	bpf_ringbuf_submit(e, 0);
+	bpf_probe_read_user_str(e.filename, sizeof(e.filename), (const char *)ctx->args[0]);
+	send(ctx, &e);
 	return 0;
 }
 
 SEC("raw_tp/work")
 int on_work(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct event *e = start_event(KIND_PROBE);
+	struct event e;
 
-	if (!e)
+	if (!start_event(&e, KIND_PROBE))
 		return 0;
-	e->value = ctx->args[0];
-	bpf_ringbuf_submit(e, 0);
+	e.value = ctx->args[0];
+	send(ctx, &e);
 	return 0;
 }
 

@@ -30,8 +30,9 @@ import java.util.stream.Collectors;
  * Part one of the example: bpf/embedding.bpf.o loaded directly (no Wasm). On the kernel its
  * tracepoint program sees the execs of {@code /bin/true} this application starts; on the VM its
  * {@code raw_tp/work} program runs whenever the application fires its probe {@code embedding:work}.
- * The events arrive as {@link Event} records through a callback, a Flow.Publisher and a blocking
- * iterator; the config map is written, the per-CPU and per-command counters are read.
+ * The events arrive as {@link Event} records from the ring buffer through a callback, a
+ * Flow.Publisher and a blocking iterator, and from the perf buffer through a callback; the config
+ * map is written, the per-CPU and per-command counters are read.
  */
 final class DirectObjectDemo {
     static final String OBJECT = "embedding.bpf.o";
@@ -72,6 +73,10 @@ final class DirectObjectDemo {
             events.publisher().subscribe(new CollectingSubscriber(byPublisher));
             var iterator = events.iterator();
             events.start();
+            // the programs send each event to a perf buffer too: the same codec reads those records
+            RecordStream<Event> perfEvents = bpf.records("perf_events", Codec.record(Event.class));
+            Queue<Event> byPerfBuffer = new ConcurrentLinkedQueue<>();
+            perfEvents.onRecord(byPerfBuffer::add).start();
 
             if (backend.name().equals("kernel")) {
                 out.println("attached " + bpf.attach("on_exec").description());
@@ -104,8 +109,9 @@ final class DirectObjectDemo {
             }
             long called = awaitCount(byCallback, caused);
             long published = awaitCount(byPublisher, caused);
+            long perf = awaitCount(byPerfBuffer, caused);
             out.println("received " + received.size() + " by iterator, " + called + " by callback, " + published
-                    + " by publisher, of " + count);
+                    + " by publisher, of " + count + "; " + perf + " from the perf buffer (" + perfEvents.lostRecords() + " lost)");
 
             TypedMap<Integer, List<Long>> eventCount = bpf.perCpuMap("event_count", Codec.U32, Codec.U64);
             List<Long> perCpu = eventCount.get(0).orElseThrow();
@@ -117,7 +123,7 @@ final class DirectObjectDemo {
             out.println("per_comm: " + commands.size() + " command(s), the most frequent: " + commands.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
-            return received.size() == count && called == count && published == count && sum >= count
+            return received.size() == count && called == count && published == count && perf == count && sum >= count
                     && received.stream().allMatch(e -> e.tag().equals(TAG));
         }
     }

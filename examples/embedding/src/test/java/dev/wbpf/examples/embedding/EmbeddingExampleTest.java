@@ -1,9 +1,15 @@
 package dev.wbpf.examples.embedding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.backend.Backends;
+import dev.wbpf.core.backend.BpfException;
+import dev.wbpf.core.backend.LoadOptions;
 import dev.wbpf.wasm.RequiresKernelBackend;
+import dev.wbpf.wasm.embed.Codec;
+import dev.wbpf.wasm.embed.LoadedObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +49,7 @@ class EmbeddingExampleTest {
         String out = run.output();
         assertTrue(out.contains("config[0] = Config[enabled=1, tag=embedded]"), out);
         assertTrue(out.contains("attached on_work -> raw_tp embedding:work (VM)"), out);
-        assertTrue(out.contains("received 4 by iterator, 4 by callback, 4 by publisher, of 4"), out);
+        assertTrue(out.contains("received 4 by iterator, 4 by callback, 4 by publisher, of 4; 4 from the perf buffer (0 lost)"), out);
         assertTrue(out.matches("(?s).*event_count\\[0] per CPU = \\[[0-9, ]+], sum 4\n.*"), out);
         assertTrue(out.contains("per_comm: 1 command(s), the most frequent: "), out);
         assertWasmPart(run);
@@ -61,7 +67,7 @@ class EmbeddingExampleTest {
         }
         String out = run.output();
         assertTrue(out.contains("attached tracepoint syscalls/sys_enter_execve"), out);
-        assertTrue(out.contains("received 3 by iterator, 3 by callback, 3 by publisher, of 3"), out);
+        assertTrue(out.contains("received 3 by iterator, 3 by callback, 3 by publisher, of 3; 3 from the perf buffer (0 lost)"), out);
         assertTrue(out.matches("(?s).*per_comm: \\d+ command\\(s\\), the most frequent: .*"), out);
         assertWasmPart(run);
     }
@@ -72,6 +78,36 @@ class EmbeddingExampleTest {
         assertTrue(run.lines("wasm| UDP ").stream().anyMatch(l -> l.matches("wasm\\| UDP\\s+3\\s+138\\s+\\d+")), out);
         assertTrue(out.matches("(?s).*wasm: xdp-count\\.wasm STOPPED after \\d+ ms, exit code 130\n.*"), out);
         assertTrue(out.endsWith("OK\n"), out);
+    }
+
+    /** The application's own record types, written wrong as users do. */
+    record Misnamed(int pid, int knd) {
+    }
+
+    record TooSmall(int pid, int kind, int value) {
+    }
+
+    @Test
+    void theExampleObjectsMistakesSayWhatIsWrong() throws Exception {
+        try (LoadedObject bpf = LoadedObject.load(DirectObjectDemo.OBJECT, DirectObjectDemo.resource(DirectObjectDemo.OBJECT),
+                Backends.named("vm").orElseThrow(), LoadOptions.defaults())) {
+            assertEquals("embedding.bpf.o has no map `evnts`; its maps: events, perf_events, config, event_count, per_comm, embeddin.bss",
+                    assertThrows(BpfException.class, () -> bpf.records("evnts", Codec.record(Event.class))).getMessage());
+            assertEquals("the key of map `config` is __u32 (4 bytes), but codec U64 has 8 bytes",
+                    assertThrows(IllegalArgumentException.class,
+                            () -> bpf.map("config", Codec.U64, Codec.record(Config.class))).getMessage());
+            assertEquals("record Misnamed component `knd` has no member in struct event (a record of `events`); its members: "
+                    + "pid, kind, value, comm, filename, tag",
+                    assertThrows(IllegalArgumentException.class, () -> bpf.records("events", Codec.record(Misnamed.class, "event")))
+                            .getMessage());
+            assertEquals("TooSmall.value (struct event member value: __u64 at offset 8) is 8 bytes and cannot be read as int (4 bytes)",
+                    assertThrows(IllegalArgumentException.class, () -> bpf.records("events", Codec.record(TooSmall.class, "event")))
+                            .getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> bpf.map("event_count", Codec.U32, Codec.U64))
+                    .getMessage().endsWith("open it with perCpuMap(...) to get a list of values per key"));
+            assertEquals("the value of map `per_comm` is __u64 (8 bytes), but codec U32 has 4 bytes",
+                    assertThrows(IllegalArgumentException.class, () -> bpf.map("per_comm", Codec.string(16), Codec.U32)).getMessage());
+        }
     }
 
     @Test
