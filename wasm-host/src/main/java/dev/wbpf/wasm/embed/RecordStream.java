@@ -37,6 +37,7 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
     private volatile boolean closed;
     private volatile RuntimeException failure;
     private Thread thread;
+    private boolean finished;
 
     private RecordStream(BpfMap map, Function<byte[], T> decoder) {
         if (map.type() != MapType.RINGBUF && map.type() != MapType.PERF_EVENT_ARRAY) {
@@ -92,9 +93,11 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
     @Override
     public Iterator<T> iterator() {
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        queues.add(queue);
-        if (closed) {
-            queue.add(END);
+        synchronized (this) {
+            queues.add(queue);
+            if (finished) {
+                queue.add(END);
+            }
         }
         return new Iterator<>() {
             private Object next;
@@ -163,30 +166,46 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
             }
         } catch (RuntimeException e) {
             failure = e;
-            publisher.closeExceptionally(e);
-            end();
+        } finally {
+            finish();
         }
     }
 
+    /** To iterators and subscribers first: a callback that closes the stream has the record seen everywhere. */
     private void deliver(T record) {
-        for (Consumer<? super T> c : callbacks) {
-            c.accept(record);
-        }
         for (BlockingQueue<Object> q : queues) {
             q.add(record);
         }
         if (publisher.hasSubscribers()) {
             publisher.submit(record);
         }
+        for (Consumer<? super T> c : callbacks) {
+            c.accept(record);
+        }
     }
 
-    private void end() {
+    /** Closes the reader and ends the publisher and the iterators, once; on the polling thread when there is one. */
+    private synchronized void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        reader.close();
+        RuntimeException failed = failure;
+        if (failed != null) {
+            publisher.closeExceptionally(failed);
+        } else {
+            publisher.close();
+        }
         for (BlockingQueue<Object> q : queues) {
             q.add(END);
         }
     }
 
-    /** Stops the thread, closes the reader; subscribers get {@code onComplete}, iterators end. */
+    /**
+     * Stops the thread, closes the reader; subscribers get {@code onComplete}, iterators end. From
+     * a callback it returns at once and the stream ends after that callback.
+     */
     @Override
     public void close() {
         Thread t;
@@ -197,6 +216,9 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
             closed = true;
             t = thread;
         }
+        if (t == Thread.currentThread()) {
+            return;
+        }
         if (t != null) {
             try {
                 t.join();
@@ -204,8 +226,6 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
                 Thread.currentThread().interrupt();
             }
         }
-        reader.close();
-        publisher.close();
-        end();
+        finish();
     }
 }

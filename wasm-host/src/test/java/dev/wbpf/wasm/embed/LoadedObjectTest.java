@@ -91,6 +91,63 @@ class LoadedObjectTest {
     }
 
     @Test
+    void aRecordShorterThanTheCodecStopsTheStreamAndSaysWhy() throws Exception {
+        try (LoadedObject bench = load("bench.bpf.o")) {
+            RecordStream<byte[]> events = bench.records("rb", Codec.bytes(100));
+            CountDownLatch failed = new CountDownLatch(1);
+            events.publisher().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(byte[] item) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failed.countDown();
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            Iterator<byte[]> it = events.iterator();
+            events.start();
+            ((TestRunnable) bench.program("produce")).testRun(new TestRunnable.Input(null, null, 1));
+            var e = assertThrows(IllegalStateException.class, it::hasNext);
+            assertEquals("the record stream of rb stopped: a record of rb is 64 bytes, but codec bytes(100) reads 100:"
+                    + " the BPF program sends something else", e.getMessage());
+            assertTrue(failed.await(10, TimeUnit.SECONDS), "subscribers get onError");
+            assertEquals(e.getCause(), events.failure());
+        }
+    }
+
+    @Test
+    void aCallbackMayCloseItsOwnStream() throws Exception {
+        try (LoadedObject bench = load("bench.bpf.o")) {
+            RecordStream<Long> events = bench.records("rb", Codec.U64);
+            AtomicInteger seen = new AtomicInteger();
+            events.onRecord(seq -> {
+                seen.incrementAndGet();
+                events.close();
+            });
+            Iterator<Long> it = events.iterator();
+            events.start();
+            ((TestRunnable) bench.program("produce")).testRun(new TestRunnable.Input(null, null, 1));
+            int iterated = 0;
+            while (it.hasNext()) {
+                it.next();
+                iterated++;
+            }
+            assertEquals(1, seen.get());
+            assertEquals(1, iterated);
+        }
+    }
+
+    @Test
     void typedMapsReadAndWrite() throws Exception {
         try (LoadedObject bench = load("bench.bpf.o")) {
             TypedMap<Integer, Long> table = bench.map("table", Codec.U32, Codec.U64);
