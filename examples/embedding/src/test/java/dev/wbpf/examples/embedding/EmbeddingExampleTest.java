@@ -105,6 +105,11 @@ class EmbeddingExampleTest {
                             .getMessage());
             assertTrue(assertThrows(IllegalArgumentException.class, () -> bpf.map("event_count", Codec.U32, Codec.U64))
                     .getMessage().endsWith("open it with perCpuMap(...) to get a list of values per key"));
+            // the VM has no kernel tracepoints: it says so, and what it offers instead
+            String noTracepoint = assertThrows(BpfException.class, () -> bpf.attach("on_exec")).getMessage();
+            assertTrue(noTracepoint.startsWith("the VM cannot attach program `on_exec` to tracepoint syscalls/sys_enter_execve:"
+                    + " it offers "), noTracepoint);
+            assertTrue(noTracepoint.contains("raw_tp/NAME and usdt/PROVIDER:NAME on application probes fired from Java"), noTracepoint);
             assertEquals("the value of map `per_comm` is __u64 (8 bytes), but codec U32 has 4 bytes",
                     assertThrows(IllegalArgumentException.class, () -> bpf.map("per_comm", Codec.string(16), Codec.U32)).getMessage());
         }
