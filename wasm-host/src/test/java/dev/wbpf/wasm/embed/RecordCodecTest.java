@@ -71,6 +71,59 @@ class RecordCodecTest {
                 + "Codec.record(OpenEvent.class, \"STRUCT\")"), noStruct.getMessage());
     }
 
+    /** runqlat.bpf.c's {@code struct hist { __u32 slots[26]; char comm[16]; }}. */
+    record Hist(int[] slots, String comm) {
+    }
+
+    /** globals.bpf.c's {@code struct config}: every scalar size, a bool in a {@code __u8}. */
+    record Config(int flags, short port, boolean enabled, byte level, long threshold, String name) {
+    }
+
+    /** vmlinux's {@code struct trace_event_raw_sys_enter} (in execsnoop.bpf.o): a nested struct and a {@code long[6]}. */
+    record SysEnter(TraceEntry ent, long id, long[] args) {
+    }
+
+    record TraceEntry(short type, byte flags, byte preemptCount, int pid) {
+    }
+
+    private static <R extends Record> Codec<R> bound(String object, Class<R> type, String struct) throws Exception {
+        Btf btf = BpfObjectReader.read(OPENSNOOP.resolveSibling(object)).btfIfPresent().orElseThrow();
+        return Codec.record(type, struct).bind(btf, 0, -1, "test");
+    }
+
+    @Test
+    void arraysScalarsOfEverySizeAndNestedStructs() throws Exception {
+        Codec<Hist> hist = bound("runqlat.bpf.o", Hist.class, "hist");
+        int[] slots = new int[26];
+        slots[3] = 7;
+        slots[25] = -1;
+        ByteBuffer bytes = TypedMap.wrap(new byte[hist.size()]);
+        hist.encode(new Hist(slots, "cc1"), bytes, 0);
+        assertEquals(7, bytes.getInt(12));
+        assertEquals('c', bytes.get(104));
+        Hist back = hist.decode(bytes, 0);
+        assertArrayEquals(slots, back.slots());
+        assertEquals("cc1", back.comm());
+        var shortArray = assertThrows(IllegalArgumentException.class, () -> hist.encode(new Hist(new int[3], "x"), bytes, 0));
+        assertEquals("Hist.slots: got 3 elements for an array of 26", shortArray.getMessage());
+
+        Codec<Config> config = bound("globals.bpf.o", Config.class, "config");
+        Config c = new Config(0x10, (short) 8080, true, (byte) 3, 1L << 40, "wbpf");
+        ByteBuffer cb = TypedMap.wrap(new byte[config.size()]);
+        config.encode(c, cb, 0);
+        assertEquals((short) 8080, cb.getShort(4));
+        assertEquals(1, cb.get(6));
+        assertEquals(c, config.decode(cb, 0));
+
+        Codec<SysEnter> sysEnter = bound("execsnoop.bpf.o", SysEnter.class, "trace_event_raw_sys_enter");
+        ByteBuffer raw = TypedMap.wrap(new byte[sysEnter.size()]);
+        raw.putShort(0, (short) 700).put(3, (byte) 1).putInt(4, 4242).putLong(8, 59).putLong(16, 0x7fff_0000L).putLong(56, 6);
+        SysEnter decoded = sysEnter.decode(raw, 0);
+        assertEquals(new TraceEntry((short) 700, (byte) 0, (byte) 1, 4242), decoded.ent());
+        assertEquals(59, decoded.id());
+        assertArrayEquals(new long[] {0x7fff_0000L, 0, 0, 0, 0, 6}, decoded.args());
+    }
+
     @Test
     void fixedStringsAndBytesKeepToTheirArrays() {
         Codec<String> comm = Codec.string(16);
