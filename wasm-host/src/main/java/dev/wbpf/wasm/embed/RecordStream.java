@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -33,7 +34,11 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
     private final Function<byte[], T> decoder;
     private final List<Consumer<? super T>> callbacks = new CopyOnWriteArrayList<>();
     private final List<BlockingQueue<Object>> queues = new CopyOnWriteArrayList<>();
-    private final SubmissionPublisher<T> publisher = new SubmissionPublisher<>();
+    /** Records a subscriber may fall behind by before it loses some (a power of two, as SubmissionPublisher wants). */
+    static final int SUBSCRIBER_BUFFER = 8192;
+    private final SubmissionPublisher<T> publisher =
+            new SubmissionPublisher<>(java.util.concurrent.ForkJoinPool.commonPool(), SUBSCRIBER_BUFFER);
+    private final AtomicLong droppedForSubscribers = new AtomicLong();
     private volatile boolean closed;
     private volatile RuntimeException failure;
     private Thread thread;
@@ -82,8 +87,9 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
     }
 
     /**
-     * The records for {@link Flow.Subscriber}s; a slow subscriber holds up the stream's thread once
-     * its buffer ({@link Flow#defaultBufferSize()}) is full, so records wait in the ring buffer.
+     * The records for {@link Flow.Subscriber}s, each delivered on the common fork-join pool. Like
+     * the ring buffer itself the stream never waits for a reader: a subscriber more than
+     * {@value #SUBSCRIBER_BUFFER} records behind loses records, counted by {@link #droppedForSubscribers()}.
      */
     public Flow.Publisher<T> publisher() {
         return publisher;
@@ -151,6 +157,11 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
         return reader.lostRecords();
     }
 
+    /** Records a subscriber lost because it was {@value #SUBSCRIBER_BUFFER} records behind (one per subscriber and record). */
+    public long droppedForSubscribers() {
+        return droppedForSubscribers.get();
+    }
+
     /** What stopped the stream, or null. */
     public RuntimeException failure() {
         return failure;
@@ -177,7 +188,11 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
             q.add(record);
         }
         if (publisher.hasSubscribers()) {
-            publisher.submit(record);
+            // never wait for a subscriber: a blocked submit could not be stopped by close()
+            publisher.offer(record, (subscriber, dropped) -> {
+                droppedForSubscribers.incrementAndGet();
+                return false;
+            });
         }
         for (Consumer<? super T> c : callbacks) {
             c.accept(record);

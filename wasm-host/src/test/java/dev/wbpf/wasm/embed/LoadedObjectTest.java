@@ -148,6 +148,45 @@ class LoadedObjectTest {
     }
 
     @Test
+    void aStalledSubscriberLosesRecordsButNeitherHoldsUpTheOthersNorClose() throws Exception {
+        try (LoadedObject bench = load("bench.bpf.o")) {
+            RecordStream<Long> events = bench.records("rb", Codec.U64);
+            events.publisher().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(1); // and never more
+                }
+
+                @Override
+                public void onNext(Long item) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            Iterator<Long> it = events.iterator();
+            events.start();
+            int records = RecordStream.SUBSCRIBER_BUFFER + 640;
+            var produce = (TestRunnable) bench.program("produce");
+            for (int run = 0; run < records / 64; run++) {
+                produce.testRun(new TestRunnable.Input(null, null, 1));
+            }
+            for (long i = 0; i < records; i++) {
+                assertEquals(i % 64, it.next(), "each run numbers its 64 records from 0");
+            }
+            long t0 = System.nanoTime();
+            events.close();
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "close does not wait for the subscriber");
+            assertTrue(events.droppedForSubscribers() >= 640 - 1, "dropped: " + events.droppedForSubscribers());
+        }
+    }
+
+    @Test
     void typedMapsReadAndWrite() throws Exception {
         try (LoadedObject bench = load("bench.bpf.o")) {
             TypedMap<Integer, Long> table = bench.map("table", Codec.U32, Codec.U64);
