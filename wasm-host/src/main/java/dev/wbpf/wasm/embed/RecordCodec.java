@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -142,7 +143,7 @@ final class RecordCodec<R extends Record> implements Codec<R> {
             laidOut.add(new Field(component.getName(), accessor,
                     componentCodec(component.getType(), btf, member.typeId(), where), (int) member.byteOffset()));
         }
-        Class<?>[] types = java.util.Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        Class<?>[] types = Arrays.stream(type.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
         Constructor<R> canonical;
         try {
             canonical = type.getDeclaredConstructor(types);

@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +38,7 @@ public final class RecordStream<T> implements AutoCloseable, Iterable<T> {
     /** Records a subscriber may fall behind by before it loses some (a power of two, as SubmissionPublisher wants). */
     static final int SUBSCRIBER_BUFFER = 8192;
     private final SubmissionPublisher<T> publisher =
-            new SubmissionPublisher<>(java.util.concurrent.ForkJoinPool.commonPool(), SUBSCRIBER_BUFFER);
+            new SubmissionPublisher<>(ForkJoinPool.commonPool(), SUBSCRIBER_BUFFER);
     private final AtomicLong droppedForSubscribers = new AtomicLong();
     private volatile boolean closed;
     private volatile RuntimeException failure;

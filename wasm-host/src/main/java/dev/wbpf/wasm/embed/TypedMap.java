@@ -1,5 +1,6 @@
 package dev.wbpf.wasm.embed;
 
+import dev.wbpf.core.backend.BpfException;
 import dev.wbpf.core.backend.BpfMap;
 import dev.wbpf.core.btf.Btf;
 import java.nio.ByteBuffer;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * possible CPU, the way per-CPU counters are read (and summed) in user space.
  */
 public final class TypedMap<K, V> {
+    private static final long BPF_ANY = 0;
+    private static final long BPF_NOEXIST = 1;
     private final BpfMap map;
     private final Codec<K> keys;
     private final Codec<V> values;
@@ -85,16 +88,16 @@ public final class TypedMap<K, V> {
 
     /** Creates or replaces (BPF_ANY). */
     public void put(K key, V value) {
-        map.update(encodeKey(key), encodeValue(value), 0);
+        map.update(encodeKey(key), encodeValue(value), BPF_ANY);
     }
 
     /** Creates the entry only if the key is absent (BPF_NOEXIST); false if it was present. */
     public boolean putIfAbsent(K key, V value) {
         try {
-            map.update(encodeKey(key), encodeValue(value), 1);
+            map.update(encodeKey(key), encodeValue(value), BPF_NOEXIST);
             return true;
-        } catch (dev.wbpf.core.backend.BpfException e) {
-            if (e.errno() == dev.wbpf.core.backend.BpfException.EEXIST) {
+        } catch (BpfException e) {
+            if (e.errno() == BpfException.EEXIST) {
                 return false;
             }
             throw e;

