@@ -96,6 +96,25 @@ final class Reg {
         return r;
     }
 
+    /** Turns this register, wherever it is held, into an unknown scalar (a pointer that became invalid). */
+    void becomeUnknown() {
+        type = RegType.SCALAR;
+        setUnknownBounds();
+        off = 0;
+        id = 0;
+        range = 0;
+        map = -1;
+        memSize = 0;
+        refId = 0;
+        frame = 0;
+    }
+
+    /** Turns this register, wherever it is held, into the scalar {@code v}. */
+    void becomeConst(long v) {
+        becomeUnknown();
+        setConst(v);
+    }
+
     void setConst(long v) {
         smin = smax = umin = umax = v;
         tnum = Tnum.constant(v);
