@@ -60,9 +60,9 @@ class TestRunCommandTest {
 
     @Test
     void objectTheVmRefusesIsAnErrorNotACrash() throws Exception {
-        CliRunner r = CliRunner.run("test-run", fixture("execsnoop"), "--program", "handle_execve");
+        CliRunner r = CliRunner.run("test-run", fixture("vm_task"), "--program", "read_prio");
         assertNotEquals(0, r.exitCode());
-        assertTrue(r.err().contains("task_struct"), r.err());
+        assertTrue(r.err().contains("struct task_struct field prio"), r.err());
         assertTrue(!r.err().contains("Exception"), r.err());
     }
 

@@ -19,6 +19,7 @@ public final class HelperIds {
     public static final int PERF_EVENT_OUTPUT = 25;
     public static final int SKB_LOAD_BYTES = 26;
     public static final int CSUM_DIFF = 28;
+    public static final int GET_CURRENT_TASK = 35;
     public static final int XDP_ADJUST_HEAD = 44;
     public static final int PROBE_READ_STR = 45;
     public static final int XDP_ADJUST_META = 54;
@@ -41,6 +42,7 @@ public final class HelperIds {
     public static final int KTIME_GET_COARSE_NS = 160;
     public static final int FOR_EACH_MAP_ELEM = 164;
     public static final int SNPRINTF = 165;
+    public static final int GET_ATTACH_COOKIE = 174;
     public static final int LOOP = 181;
     public static final int STRNCMP = 182;
 }

@@ -37,6 +37,8 @@ final class HelperPrototypes {
 
     private static final Set<ProgramType> SKB = EnumSet.of(ProgramType.SOCKET_FILTER, ProgramType.SCHED_CLS, ProgramType.SCHED_ACT);
     private static final Set<ProgramType> XDP = EnumSet.of(ProgramType.XDP);
+    private static final Set<ProgramType> TRACING = EnumSet.of(ProgramType.KPROBE, ProgramType.TRACEPOINT, ProgramType.PERF_EVENT,
+            ProgramType.RAW_TRACEPOINT, ProgramType.TRACING);
     private static final Set<MapType> NO_ELEMENT_LOOKUP = EnumSet.of(MapType.RINGBUF, MapType.PERF_EVENT_ARRAY, MapType.QUEUE,
             MapType.STACK, MapType.PROG_ARRAY, MapType.USER_RINGBUF);
     private static final Set<MapType> NO_ELEMENT_UPDATE = EnumSet.of(MapType.RINGBUF, MapType.PERF_EVENT_ARRAY, MapType.QUEUE,
@@ -74,6 +76,8 @@ final class HelperPrototypes {
         def(HelperIds.GET_CURRENT_PID_TGID, Ret.INTEGER);
         def(HelperIds.GET_CURRENT_UID_GID, Ret.INTEGER);
         def(HelperIds.GET_CURRENT_COMM, Ret.INTEGER, Arg.UNINIT_MEM, Arg.CONST_SIZE);
+        def(HelperIds.GET_CURRENT_TASK, Ret.INTEGER); // an address for probe_read_kernel, as in the kernel
+        def(HelperIds.GET_ATTACH_COOKIE, new Proto(Ret.INTEGER, TRACING, null, false, false, Arg.CTX));
         def(HelperIds.PERF_EVENT_OUTPUT, new Proto(Ret.INTEGER, null, EnumSet.of(MapType.PERF_EVENT_ARRAY), false, false,
                 Arg.CTX, Arg.CONST_MAP_PTR, Arg.ANYTHING, Arg.MEM, Arg.CONST_SIZE_OR_ZERO));
         def(HelperIds.SKB_LOAD_BYTES, new Proto(Ret.INTEGER, SKB, null, false, false,

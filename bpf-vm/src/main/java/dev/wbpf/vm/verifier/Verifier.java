@@ -172,7 +172,7 @@ public final class Verifier {
             throw error(VerifierException.NO_INSTRUCTION, "program `" + name + "` has no instructions");
         }
         if (context == null) {
-            throw error(VerifierException.NO_INSTRUCTION, "program type " + type.displayName() + " is not supported by the VM");
+            throw error(VerifierException.NO_INSTRUCTION, ContextLayout.kernelOnlyReason(type));
         }
         structure = new ProgramStructure(code);
         explore();

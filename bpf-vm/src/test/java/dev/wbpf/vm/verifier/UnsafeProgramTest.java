@@ -150,7 +150,7 @@ class UnsafeProgramTest {
         c.add(new Case("map reference beyond the map table", RAW_TP, asm().ldMap(1, 9).mov64Imm(0, 0).exit(), 0, "fd 9 is not pointing to valid bpf_map"));
         c.add(new Case("ksym load", RAW_TP, asm().lddwPseudo(1, 3, 7, 0).mov64Imm(0, 0).exit(), 0, "kernel symbols"));
         // ---- helper arguments ----
-        c.add(new Case("unknown helper", RAW_TP, asm().call(35).mov64Imm(0, 0).exit(), 0, "invalid func unknown#35"));
+        c.add(new Case("unknown helper", RAW_TP, asm().call(36).mov64Imm(0, 0).exit(), 0, "invalid func unknown#36"));
         c.add(new Case("helper beyond the table", RAW_TP, asm().call(212).mov64Imm(0, 0).exit(), 0, "invalid func unknown#212"));
         c.add(new Case("map key on uninitialised stack", RAW_TP,
                 asm().mov64Reg(2, 10).add64Imm(2, -4).ldMap(1, ARRAY8).call(1).mov64Imm(0, 0).exit(), 4,
