@@ -148,12 +148,14 @@ final class HelperCallChecks {
             }
         }
         if (id == HelperIds.TAIL_CALL) {
-            if (st.frames.size() > 1) {
-                throw v.error("tail_call from a subprogram or callback is not supported by the VM (the kernel allows it;"
-                        + " in the VM a tail call must be made from the program's main function)");
+            if (st.frames.stream().anyMatch(f -> f.callback)) {
+                throw v.error("tail_call from a callback is not supported by the VM (bpf_loop and for_each callbacks must return)");
             }
             if (!st.refs.isEmpty()) {
                 throw v.error("tail_call would lead to reference leak");
+            }
+            if (st.frames.size() > 1) {
+                v.noteTailCallFromSubprogram(st);
             }
         }
         if (release != null) {
@@ -263,7 +265,7 @@ final class HelperCallChecks {
                 }
                 Frame f = st.frames.get(r.frame);
                 int base = (int) (VerifierState.STACK_SIZE + off);
-                v.noteStackDepth((int) -off);
+                v.noteStackDepth(f, (int) -off);
                 if (write) {
                     MemoryChecks.destroySpills(f, base, size);
                     Arrays.fill(f.stack, base, base + size, VerifierState.MISC);

@@ -43,7 +43,7 @@ final class MemoryChecks {
                     throw v.error("invalid " + (write ? "write to" : "read from") + " stack R" + regno + " off=" + off + " size=" + size);
                 }
                 Frame f = st.frames.get(ptr.frame);
-                v.noteStackDepth((int) -off);
+                v.noteStackDepth(f, (int) -off);
                 if (write) {
                     stackWrite(f, (int) off, size, value, regno);
                     return null;

@@ -13,7 +13,10 @@ import dev.wbpf.vm.verifier.VerifierState.Frame;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The VM's verifier: abstract interpretation of every path of a program, in the manner of the
@@ -37,6 +40,8 @@ public final class Verifier {
     static final int MAX_OFF = 1 << 29;
     static final int MAX_PACKET_OFF = 0xffff;
     private static final int LOG_LINES = 64;
+    /** The kernel's limit on the stack below a subprogram that makes a tail call. */
+    static final int MAX_TAIL_CALL_CALLER_STACK = 256;
 
     /**
      * Tunables.
@@ -85,6 +90,10 @@ public final class Verifier {
     private int processed;
     private int nextId = 1;
     private int maxStack;
+    /** Deepest stack use of each subprogram (by entry instruction), over all paths. */
+    private final Map<Integer, Integer> stackDepth = new HashMap<>();
+    /** Caller chains (subprogram entries, main first) of tail calls made in subprograms, with the call's insn. */
+    private final Map<List<Integer>, Integer> tailCallChains = new LinkedHashMap<>();
     /** The instruction being checked. */
     int pc;
     private final ArrayDeque<String> log = new ArrayDeque<>();
@@ -163,8 +172,37 @@ public final class Verifier {
     }
 
     /** Records that a frame's stack is used down to {@code depth} bytes. */
-    void noteStackDepth(int depth) {
+    void noteStackDepth(Frame f, int depth) {
         maxStack = Math.max(maxStack, depth);
+        stackDepth.merge(f.subprog, depth, Math::max);
+    }
+
+    /** A tail call from a subprogram: the frames below it are checked against the kernel's limit once all paths are known. */
+    void noteTailCallFromSubprogram(VerifierState st) {
+        List<Integer> callers = new ArrayList<>();
+        for (int i = 0; i < st.frames.size() - 1; i++) {
+            callers.add(st.frames.get(i).subprog);
+        }
+        tailCallChains.putIfAbsent(callers, pc);
+    }
+
+    /**
+     * The kernel's rule for tail calls mixed with bpf-to-bpf calls (check_max_stack_depth): a tail
+     * call unwinds only the frame that makes it, so the stack of the frames below a subprogram that
+     * tail-calls must stay under 256 bytes (each frame's depth rounded up to 16 bytes, as for the
+     * JIT), which bounds the whole chain of up to 33 tail calls to 8 KiB.
+     */
+    private void checkTailCallStacks() {
+        for (var chain : tailCallChains.entrySet()) {
+            int depth = 0;
+            for (int subprog : chain.getKey()) {
+                depth += (stackDepth.getOrDefault(subprog, 0) + 15) & ~15;
+            }
+            if (depth >= MAX_TAIL_CALL_CALLER_STACK) {
+                throw error(chain.getValue(), "tail_calls are not allowed when call stack of previous frames is " + depth
+                        + " bytes. Too large");
+            }
+        }
     }
 
     private Result run() {
@@ -176,6 +214,7 @@ public final class Verifier {
         }
         structure = new ProgramStructure(code);
         explore();
+        checkTailCallStacks();
         return new Result(processed, pruning.statesStored(), maxStack);
     }
 
