@@ -55,7 +55,11 @@ final class TaskHelpers {
         return 0;
     }
 
-    /** The address of the current task: the VM's task_struct for this thread, in read-only memory ({@link VmTask}). */
+    /**
+     * The address of the current task: the VM's task_struct for this thread, in read-only memory
+     * ({@link VmTask}); both bpf_get_current_task and bpf_get_current_task_btf (which the verifier
+     * types as a task_struct pointer, read with plain loads).
+     */
     static long currentTask(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
         return VmTask.current(ctx);
     }

@@ -32,10 +32,16 @@ public final class VmKernelTypes {
     public static final int TASK_SIZE = TASK_COMM + TASK_COMM_LEN;
 
     private static final Btf BTF = build();
+    private static final int TASK_STRUCT_ID = BTF.findAllByName("task_struct").getFirst();
 
     /** The VM's kernel types, parsed as any BTF is. */
     public static Btf btf() {
         return BTF;
+    }
+
+    /** The type id of {@code struct task_struct} in {@link #btf()}. */
+    public static int taskStructId() {
+        return TASK_STRUCT_ID;
     }
 
     private static Btf build() {

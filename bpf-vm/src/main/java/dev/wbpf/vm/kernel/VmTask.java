@@ -19,6 +19,10 @@ import java.time.Instant;
  * {@code real_parent} is the task of the process that started the JVM. Laid out as
  * {@link VmKernelTypes} describes {@code struct task_struct}, in read-only VM memory, so that
  * {@code bpf_probe_read_kernel} on it reads the JVM's values and can write nothing.
+ *
+ * <p>The object graph is closed, as the kernel's is at its root: the parent's {@code real_parent}
+ * is the idle task (pid 0, {@code swapper/0}), whose {@code real_parent} is itself. Every pointer
+ * field therefore points at a task, so BTF-typed loads that walk {@code real_parent} never fault.
  */
 public final class VmTask {
     private VmTask() {}
@@ -33,20 +37,34 @@ public final class VmTask {
         if (images.environment != env) {
             images.build(env);
         }
-        long parent = images.parent == null ? 0
-                : ctx.memory().addShared(RegionKind.HELPER_MEMORY, "task_struct (parent)", images.parent, 0, TASK_SIZE, false, null);
-        // The parent's region id may differ from run to run: the pointer fields are filled in each time.
-        ByteBuffer.wrap(images.current).order(ByteOrder.LITTLE_ENDIAN).putLong(TASK_REAL_PARENT, parent).putLong(TASK_PARENT, parent);
-        return ctx.memory().addShared(RegionKind.HELPER_MEMORY, "task_struct (current)", images.current, 0, TASK_SIZE, false, null);
+        // Region ids may differ from run to run: the pointer fields are filled in each time.
+        long idle = add(ctx, "task_struct (idle)", images.idle);
+        link(images.idle, idle);
+        long parent = idle;
+        if (images.parent != null) {
+            link(images.parent, idle);
+            parent = add(ctx, "task_struct (parent)", images.parent);
+        }
+        link(images.current, parent);
+        return add(ctx, "task_struct (current)", images.current);
     }
 
-    /** The bytes of the current thread's task and of its process's parent, built once per thread and environment. */
+    private static long add(ExecutionContext ctx, String name, byte[] image) {
+        return ctx.memory().addShared(RegionKind.HELPER_MEMORY, name, image, 0, TASK_SIZE, false, null);
+    }
+
+    private static void link(byte[] image, long parent) {
+        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putLong(TASK_REAL_PARENT, parent).putLong(TASK_PARENT, parent);
+    }
+
+    /** The bytes of the current thread's task, its process's parent and the idle task, built once per thread and environment. */
     private static final ThreadLocal<Images> IMAGES = ThreadLocal.withInitial(Images::new);
 
     private static final class Images {
         HostEnvironment environment;
         byte[] current;
         byte[] parent;
+        final byte[] idle = image(0, 0, 0, "swapper/0");
 
         void build(HostEnvironment env) {
             long now = env.monotonicNanos().getAsLong();

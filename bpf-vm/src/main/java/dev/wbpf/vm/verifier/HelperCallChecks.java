@@ -3,6 +3,7 @@ package dev.wbpf.vm.verifier;
 import dev.wbpf.core.object.MapType;
 import dev.wbpf.vm.VmProgram;
 import dev.wbpf.vm.helper.HelperIds;
+import dev.wbpf.vm.kernel.VmKernelTypes;
 import dev.wbpf.vm.map.MapDefinition;
 import dev.wbpf.vm.verifier.HelperPrototypes.Arg;
 import dev.wbpf.vm.verifier.HelperPrototypes.Proto;
@@ -191,6 +192,11 @@ final class HelperCallChecks {
                     r.map = mapIndex;
                 }
                 r.id = v.newId();
+                yield r;
+            }
+            case TASK_STRUCT -> {
+                Reg r = Reg.pointer(RegType.PTR_TO_BTF_ID);
+                r.btfId = VmKernelTypes.taskStructId();
                 yield r;
             }
             case RINGBUF_MEM_OR_NULL -> {

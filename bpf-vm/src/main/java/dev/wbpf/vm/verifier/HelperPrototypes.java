@@ -19,7 +19,7 @@ final class HelperPrototypes {
         CONST_SIZE, CONST_SIZE_OR_ZERO, CTX, FUNC, STACK_OR_NULL, RINGBUF_RELEASE, CONST_ALLOC_SIZE, CONST_STR, SPIN_LOCK
     }
 
-    enum Ret { INTEGER, U32, VOID, MAP_VALUE_OR_NULL, RINGBUF_MEM_OR_NULL }
+    enum Ret { INTEGER, U32, VOID, MAP_VALUE_OR_NULL, RINGBUF_MEM_OR_NULL, TASK_STRUCT }
 
     record Proto(Ret ret, Set<ProgramType> types, Set<MapType> mapTypes, boolean mapTypesExcluded, boolean changesPacket,
                  Arg... args) {
@@ -77,6 +77,7 @@ final class HelperPrototypes {
         def(HelperIds.GET_CURRENT_UID_GID, Ret.INTEGER);
         def(HelperIds.GET_CURRENT_COMM, Ret.INTEGER, Arg.UNINIT_MEM, Arg.CONST_SIZE);
         def(HelperIds.GET_CURRENT_TASK, Ret.INTEGER); // an address for probe_read_kernel, as in the kernel
+        def(HelperIds.GET_CURRENT_TASK_BTF, new Proto(Ret.TASK_STRUCT, TRACING, null, false, false));
         def(HelperIds.GET_ATTACH_COOKIE, new Proto(Ret.INTEGER, TRACING, null, false, false, Arg.CTX));
         def(HelperIds.PERF_EVENT_OUTPUT, new Proto(Ret.INTEGER, null, EnumSet.of(MapType.PERF_EVENT_ARRAY), false, false,
                 Arg.CTX, Arg.CONST_MAP_PTR, Arg.ANYTHING, Arg.MEM, Arg.CONST_SIZE_OR_ZERO));

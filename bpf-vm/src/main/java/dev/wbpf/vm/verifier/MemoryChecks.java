@@ -2,11 +2,14 @@ package dev.wbpf.vm.verifier;
 
 import static dev.wbpf.core.insn.Opcodes.*;
 
+import dev.wbpf.core.btf.Btf;
+import dev.wbpf.core.btf.BtfType;
 import dev.wbpf.core.insn.Imm64Kind;
 import dev.wbpf.core.insn.Instruction;
 import dev.wbpf.core.object.MapType;
 import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.vm.VmProgram;
+import dev.wbpf.vm.kernel.VmKernelTypes;
 import dev.wbpf.vm.map.MapDefinition;
 import dev.wbpf.vm.verifier.VerifierState.Frame;
 import java.util.Arrays;
@@ -73,6 +76,9 @@ final class MemoryChecks {
                 }
                 return write ? null : loaded;
             }
+            case PTR_TO_BTF_ID -> {
+                return kernelObjectAccess(regno, ptr, insnOff, size, write, signExtend);
+            }
             case PTR_TO_PACKET, PTR_TO_PACKET_META -> {
                 if (write && v.type != ProgramType.XDP && v.type != ProgramType.SCHED_CLS && v.type != ProgramType.SCHED_ACT) {
                     throw v.error("cannot write into packet");
@@ -92,6 +98,52 @@ final class MemoryChecks {
             }
             default -> throw v.error("R" + regno + " invalid mem access '" + ptr.type.logName + "'");
         }
+    }
+
+    /**
+     * A load through a pointer to a kernel object of the VM's kernel types (the kernel's
+     * btf_struct_access, abridged): read-only, at a constant offset, inside one field; a load of a
+     * pointer field to a struct yields a pointer to that struct. The VM's object graph is closed
+     * (every pointer field points at an object), so such loads cannot fault at run time.
+     */
+    private Reg kernelObjectAccess(int regno, Reg ptr, int insnOff, int size, boolean write, boolean signExtend) {
+        Btf btf = VmKernelTypes.btf();
+        BtfType.Composite struct = (BtfType.Composite) btf.type(ptr.btfId);
+        String what = "R" + regno + " is ptr_" + struct.name();
+        if (!ptr.isConst()) {
+            throw v.error(what + " invalid variable offset: off=" + ptr.off + ", var_off=" + ptr.tnum);
+        }
+        long off = ptr.off + ptr.constValue() + insnOff;
+        if (off < 0) {
+            throw v.error(what + " invalid negative access: off=" + off);
+        }
+        if (write) {
+            throw v.error(what + ": only read is supported");
+        }
+        if (off + size > struct.size()) {
+            throw v.error("access beyond struct " + struct.name() + " at off " + off + " size " + size);
+        }
+        for (BtfType.Member m : struct.members()) {
+            long fieldOff = m.bitOffset() / 8;
+            if (off < fieldOff || off + size > fieldOff + btf.sizeOf(m.typeId())) {
+                continue;
+            }
+            if (btf.type(btf.resolve(m.typeId())) instanceof BtfType.Ptr pointer) {
+                if (off != fieldOff || size != 8 || signExtend) {
+                    throw v.error("cannot access ptr member " + m.name() + " with moff " + fieldOff + " in struct " + struct.name()
+                            + " with off " + off + " size " + size);
+                }
+                int target = btf.resolve(pointer.typeId());
+                if (!(btf.type(target) instanceof BtfType.Composite)) {
+                    return Reg.unknown();
+                }
+                Reg r = Reg.pointer(RegType.PTR_TO_BTF_ID);
+                r.btfId = target;
+                return r;
+            }
+            return signExtend ? Reg.signedOfSize(size) : Reg.unsignedOfSize(size);
+        }
+        throw v.error("access of struct " + struct.name() + " at off " + off + " size " + size + " is not inside one of its fields");
     }
 
     void checkBounded(int regno, Reg ptr) {

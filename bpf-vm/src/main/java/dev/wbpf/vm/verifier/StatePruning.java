@@ -150,7 +150,7 @@ final class StatePruning {
         if (o.type == RegType.SCALAR) {
             return o.rangeContains(c);
         }
-        if (o.off != c.off || o.map != c.map || o.memSize != c.memSize || o.frame != c.frame) {
+        if (o.off != c.off || o.map != c.map || o.memSize != c.memSize || o.frame != c.frame || o.btfId != c.btfId) {
             return false;
         }
         if (o.type.isPacket() && c.range < o.range) {
