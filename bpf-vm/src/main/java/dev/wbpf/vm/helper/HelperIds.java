@@ -39,6 +39,8 @@ public final class HelperIds {
     public static final int RINGBUF_SUBMIT = 132;
     public static final int RINGBUF_DISCARD = 133;
     public static final int RINGBUF_QUERY = 134;
+    public static final int TASK_STORAGE_GET = 156;
+    public static final int TASK_STORAGE_DELETE = 157;
     public static final int GET_CURRENT_TASK_BTF = 158;
     public static final int KTIME_GET_COARSE_NS = 160;
     public static final int FOR_EACH_MAP_ELEM = 164;

@@ -47,6 +47,8 @@ final class StandardHelpers {
                 .with(HelperIds.RINGBUF_SUBMIT, "bpf_ringbuf_submit", RingBufferHelpers::submit)
                 .with(HelperIds.RINGBUF_DISCARD, "bpf_ringbuf_discard", RingBufferHelpers::discard)
                 .with(HelperIds.RINGBUF_QUERY, "bpf_ringbuf_query", RingBufferHelpers::query)
+                .with(HelperIds.TASK_STORAGE_GET, "bpf_task_storage_get", MapHelpers::taskStorageGet)
+                .with(HelperIds.TASK_STORAGE_DELETE, "bpf_task_storage_delete", MapHelpers::taskStorageDelete)
                 .with(HelperIds.GET_CURRENT_TASK_BTF, "bpf_get_current_task_btf", TaskHelpers::currentTask)
                 .with(HelperIds.KTIME_GET_COARSE_NS, "bpf_ktime_get_coarse_ns", TaskHelpers::ktimeGetCoarseNs)
                 .with(HelperIds.FOR_EACH_MAP_ELEM, "bpf_for_each_map_elem", ControlHelpers::forEachMapElem)

@@ -72,7 +72,7 @@ public final class VmLoader {
                         + m.valueSize() + " B, " + m.maxEntries() + " entries): the VM cannot create it";
                 if (usedMaps.containsKey(m.name())) {
                     throw new LoadException("program `" + usedMaps.get(m.name()) + "` uses " + why + (m.type().displayName().contains("storage")
-                            ? " (local storage of kernel objects does not exist in the VM)" : ": " + e.getMessage()), e);
+                            ? " (the VM keeps local storage only for its tasks; it has no sockets, inodes or cgroups)" : ": " + e.getMessage()), e);
                 }
                 settings.log().accept(why + "; skipped, as no loaded program uses it");
             }
@@ -178,7 +178,8 @@ public final class VmLoader {
             return;
         }
         if (ext.function()) {
-            throw new LoadException("program `" + p.name() + "` calls kernel function `" + ext.name() + "`, which the VM cannot provide");
+            throw new LoadException("program `" + p.name() + "` calls kernel function `" + ext.name() + "`, which exists only in the"
+                    + " kernel: the VM has no kfuncs (load it on the kernel backend)");
         }
         if (!ext.weak()) {
             throw new LoadException("program `" + p.name() + "` uses kernel symbol `" + ext.name() + "`, which exists only in the"

@@ -65,6 +65,25 @@ final class HelperCallChecks {
                     int size = arg == Arg.MAP_KEY ? map.keySize() : map.valueSize();
                     helperMemory(st, regno, r, size, arg == Arg.UNINIT_MAP_VALUE, false);
                 }
+                case MAP_VALUE_OR_NULL -> {
+                    if (map == null) {
+                        throw v.error("invalid map_ptr to access map->value");
+                    }
+                    if (!r.isConst(0) || r.type.isPointer()) {
+                        helperMemory(st, regno, r, map.valueSize(), false, false);
+                    }
+                }
+                case TASK, TASK_OR_NULL -> {
+                    boolean isNull = r.isScalar() && r.isConst(0);
+                    if (!(isNull && arg == Arg.TASK_OR_NULL)
+                            && (r.type != RegType.PTR_TO_BTF_ID || r.btfId != VmKernelTypes.taskStructId())) {
+                        throw v.error("R" + regno + " type=" + r.type.logName + " expected=ptr_task_struct"
+                                + (arg == Arg.TASK_OR_NULL ? " or null" : ""));
+                    }
+                    if (!isNull && (r.off != 0 || !r.isConst(0))) {
+                        throw v.error("R" + regno + " must have zero offset when passed to " + helperName + "#" + id);
+                    }
+                }
                 case MEM, MEM_OR_NULL, UNINIT_MEM -> { } // checked with the size argument that follows
                 case CONST_SIZE, CONST_SIZE_OR_ZERO -> {
                     boolean zeroOk = arg == Arg.CONST_SIZE_OR_ZERO;

@@ -73,7 +73,7 @@ class FixtureVerifierTest {
         EXPECTED.put("misc_maps/tail_stage1", null);
         EXPECTED.put("misc_maps/tail_stage2", null);
         EXPECTED.put("misc_maps/dispatch", null);
-        EXPECTED.put("misc_maps/misc_switch", "`task_store` (task_storage"); // tp_btf with kfuncs and task storage: kernel-only
+        EXPECTED.put("misc_maps/misc_switch", "calls kernel function `bpf_task_acquire`, which exists only in the kernel"); // tp_btf + kfuncs
         EXPECTED.put("misc_maps/sk_count", "`sk_store` (sk_storage"); // cgroup_skb on kernel sockets
         EXPECTED.put("opensnoop/tracepoint__syscalls__sys_enter_openat", null);
         EXPECTED.put("opensnoop/tracepoint__syscalls__sys_exit_openat", null);
