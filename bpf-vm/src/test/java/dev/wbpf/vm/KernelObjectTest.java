@@ -60,6 +60,31 @@ class KernelObjectTest {
         assertEquals(0L, verifyAndRun(walk.ldxw(0, 0, TASK_PID).exit()), "pid 0, no fault however far the walk goes");
     }
 
+    /** Every load size at every offset around the struct, directly and through real_parent: accepted ones never fault. */
+    @Test void everyAcceptedLoadRunsWithoutFault() {
+        int accepted = 0;
+        for (int viaParent = 0; viaParent < 2; viaParent++) {
+            for (int size : new int[] {0x10, 0x08, 0x00, 0x18}) { // b, h, w, dw
+                for (int off = -8; off < TASK_SIZE + 8; off++) {
+                    Asm load = currentTask();
+                    if (viaParent == 1) {
+                        load.ldxdw(0, 0, TASK_REAL_PARENT);
+                    }
+                    load.ldx(size, 0, 0, off).exit();
+                    try {
+                        Verifier.verify("task", ProgramType.RAW_TRACEPOINT, load.build(), List.of(), HelperTable.standard(),
+                                Verifier.Options.defaults().withContextSize(8));
+                    } catch (VerifierException refused) {
+                        continue;
+                    }
+                    accepted++;
+                    verifyAndRun(load); // a MemoryFault would fail the test
+                }
+            }
+        }
+        assertTrue(accepted > 50, "accepted loads: " + accepted);
+    }
+
     @Test void writesOutOfBoundsAndPartialPointerLoadsAreRefused() {
         assertTrue(refusal(currentTask().st(0x00, 0, TASK_PID, 1).mov64Imm(0, 0).exit())
                 .contains("R0 is ptr_task_struct: only read is supported"));
