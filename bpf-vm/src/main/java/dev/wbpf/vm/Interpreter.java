@@ -239,8 +239,15 @@ public final class Interpreter implements Machine {
                         r[10] = ExecutionContext.frameTop(depth);
                         pc += imm;
                     } else if (imm == HelperIds.TAIL_CALL) {
-                        VmProgram next = tailCallTarget(ctx, r, pc, depth, baseDepth);
-                        if (next != null) {
+                        VmProgram next = tailCallTarget(ctx, r, pc);
+                        if (next != null && depth != baseDepth) {
+                            ctx.remainingBudget = remaining;
+                            r[0] = runTailCalledFromSubprogram(ctx, prog, next, depth);
+                            remaining = ctx.remainingBudget;
+                            valueBase = ctx.valueRegionBase();
+                            depth--;
+                            pc = returnToCaller(ctx, r, depth);
+                        } else if (next != null) {
                             prog = next;
                             code = prog.code();
                             imm64 = prog.imm64();
@@ -280,14 +287,7 @@ public final class Interpreter implements Machine {
                         return r[0];
                     }
                     depth--;
-                    int saved = depth * 4;
-                    long[] s = ctx.savedRegisters;
-                    r[6] = s[saved];
-                    r[7] = s[saved + 1];
-                    r[8] = s[saved + 2];
-                    r[9] = s[saved + 3];
-                    r[10] = ExecutionContext.frameTop(depth);
-                    pc = ctx.returnAddress[depth];
+                    pc = returnToCaller(ctx, r, depth);
                 }
                 // ---------------- 64-bit immediate and legacy packet loads ----------------
                 case 0x18 -> {
@@ -347,15 +347,39 @@ public final class Interpreter implements Machine {
         }
     }
 
+    /** Back in frame {@code depth} after its callee exited: restores r6..r9 and r10, returns the call's pc. */
+    private static int returnToCaller(ExecutionContext ctx, long[] r, int depth) {
+        int saved = depth * 4;
+        long[] s = ctx.savedRegisters;
+        r[6] = s[saved];
+        r[7] = s[saved + 1];
+        r[8] = s[saved + 2];
+        r[9] = s[saved + 3];
+        r[10] = ExecutionContext.frameTop(depth);
+        return ctx.returnAddress[depth];
+    }
+
+    /**
+     * A tail call made in a bpf-to-bpf subprogram, as the kernel's JIT does it: the target replaces
+     * the subprogram, running in its frame (same stack), and its r0 goes back to the subprogram's
+     * caller. The tail-call count of the run goes on. Returns the target's r0; the caller's program
+     * is bound again for the code that follows.
+     */
+    private static long runTailCalledFromSubprogram(ExecutionContext ctx, VmProgram caller, VmProgram target, int depth) {
+        ctx.bind(target);
+        try {
+            return run(ctx, target, 0, depth);
+        } finally {
+            ctx.bind(caller);
+        }
+    }
+
     /** The program a tail call goes to, or null when it falls through (empty slot, limit reached). */
-    private static VmProgram tailCallTarget(ExecutionContext ctx, long[] r, int pc, int depth, int baseDepth) {
+    private static VmProgram tailCallTarget(ExecutionContext ctx, long[] r, int pc) {
         ctx.instruction = pc;
         VmMap map = ctx.map(r[2]);
         if (!(map instanceof ProgArrayMap programs)) {
             throw new HelperFault(pc, "bpf_tail_call on map `" + map.name() + "`, which is not a prog array");
-        }
-        if (depth != 0 || baseDepth != 0) {
-            throw new HelperFault(pc, "bpf_tail_call from a subprogram or callback is not supported by the VM");
         }
         if (!(programs.get(r[3] & 0xffff_ffffL) instanceof VmProgram next) || ctx.tailCalls >= ExecutionContext.MAX_TAIL_CALLS) {
             return null;

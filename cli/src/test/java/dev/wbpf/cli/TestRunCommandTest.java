@@ -59,10 +59,20 @@ class TestRunCommandTest {
     }
 
     @Test
+    void execsnoopReadsTheVmsTaskInATestRun() throws Exception {
+        // trace_event_raw_sys_enter with no filename or argv: the program still reads the current task through CO-RE
+        Path ctx = Files.write(dir.resolve("ctx.bin"), new byte[64]);
+        CliRunner r = CliRunner.run("test-run", fixture("execsnoop"), "--program", "handle_execve", "--ctx", ctx.toString(),
+                "--backend", "vm");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("handle_execve (tracepoint) on vm") && r.out().contains("retval    0"), r.out());
+    }
+
+    @Test
     void objectTheVmRefusesIsAnErrorNotACrash() throws Exception {
-        CliRunner r = CliRunner.run("test-run", fixture("execsnoop"), "--program", "handle_execve");
+        CliRunner r = CliRunner.run("test-run", fixture("vm_task"), "--program", "read_prio");
         assertNotEquals(0, r.exitCode());
-        assertTrue(r.err().contains("task_struct"), r.err());
+        assertTrue(r.err().contains("struct task_struct field prio"), r.err());
         assertTrue(!r.err().contains("Exception"), r.err());
     }
 

@@ -111,9 +111,9 @@ class WasmBpfHostTest {
 
     @Test
     void anObjectTheVmRejectsFailsWithTheReasonInTheLog() {
-        GuestRun run = GuestRun.run(Engine.INTERPRETER, RecordingBackend.vm(), null, "load", "/data/execsnoop.bpf.o");
+        GuestRun run = GuestRun.run(Engine.INTERPRETER, RecordingBackend.vm(), null, "load", "/data/ksym.bpf.o");
         assertEquals("load failed\n", run.out());
-        assertTrue(run.log().contains("cannot load BPF object: program `handle_execve` relocates"), run.log());
+        assertTrue(run.log().contains("cannot load BPF object: program `sample_rq` uses kernel symbol `runqueues`"), run.log());
     }
 
     @ParameterizedTest

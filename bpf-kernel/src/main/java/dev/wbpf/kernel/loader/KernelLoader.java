@@ -21,7 +21,7 @@ import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.PossibleCpus;
-import dev.wbpf.kernel.core.CoreRelocator;
+import dev.wbpf.core.btf.CoreRelocator;
 import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.map.KernelMap;
 import dev.wbpf.kernel.sys.Bpf;

@@ -8,6 +8,7 @@ import dev.wbpf.core.btf.Btf;
 import dev.wbpf.core.btf.BtfKind;
 import dev.wbpf.core.btf.BtfType;
 import dev.wbpf.core.btf.BtfWriter;
+import dev.wbpf.core.btf.CoreRelocator;
 import dev.wbpf.core.btf.CoreRelocation;
 import dev.wbpf.core.btf.CoreRelocationKind;
 import dev.wbpf.core.object.BpfObjectSpec;

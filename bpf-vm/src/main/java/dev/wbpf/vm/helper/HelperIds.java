@@ -19,6 +19,7 @@ public final class HelperIds {
     public static final int PERF_EVENT_OUTPUT = 25;
     public static final int SKB_LOAD_BYTES = 26;
     public static final int CSUM_DIFF = 28;
+    public static final int GET_CURRENT_TASK = 35;
     public static final int XDP_ADJUST_HEAD = 44;
     public static final int PROBE_READ_STR = 45;
     public static final int XDP_ADJUST_META = 54;
@@ -38,9 +39,13 @@ public final class HelperIds {
     public static final int RINGBUF_SUBMIT = 132;
     public static final int RINGBUF_DISCARD = 133;
     public static final int RINGBUF_QUERY = 134;
+    public static final int TASK_STORAGE_GET = 156;
+    public static final int TASK_STORAGE_DELETE = 157;
+    public static final int GET_CURRENT_TASK_BTF = 158;
     public static final int KTIME_GET_COARSE_NS = 160;
     public static final int FOR_EACH_MAP_ELEM = 164;
     public static final int SNPRINTF = 165;
+    public static final int GET_ATTACH_COOKIE = 174;
     public static final int LOOP = 181;
     public static final int STRNCMP = 182;
 }

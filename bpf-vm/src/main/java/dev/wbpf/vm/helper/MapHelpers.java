@@ -2,9 +2,11 @@ package dev.wbpf.vm.helper;
 
 import dev.wbpf.vm.ExecutionContext;
 import dev.wbpf.vm.VmProgram;
+import dev.wbpf.vm.kernel.VmKernelTypes;
 import dev.wbpf.vm.map.Errno;
 import dev.wbpf.vm.map.MapOfMaps;
 import dev.wbpf.vm.map.QueueStackMap;
+import dev.wbpf.vm.map.TaskStorageMap;
 import dev.wbpf.vm.map.ValueSlot;
 import dev.wbpf.vm.map.VmMap;
 import dev.wbpf.vm.memory.Memory;
@@ -28,6 +30,36 @@ final class MapHelpers {
         boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
         return ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
                 slot.array(), slot.offset(), slot.length(), writable, map);
+    }
+
+    /** BPF_LOCAL_STORAGE_GET_F_CREATE. */
+    static final long STORAGE_GET_F_CREATE = 1;
+
+    /**
+     * bpf_task_storage_get(map, task, value, flags): the task's value, created (from {@code value},
+     * or zeroed) with F_CREATE; NULL for a NULL task or when absent. The task is the VM's
+     * task_struct; its pid keys the storage.
+     */
+    static long taskStorageGet(ExecutionContext ctx, long mapHandle, long task, long init, long flags, long r5) {
+        if (!(ctx.map(mapHandle) instanceof TaskStorageMap map) || (flags & ~STORAGE_GET_F_CREATE) != 0 || task == 0) {
+            return 0;
+        }
+        int pid = (int) ctx.memory().load32(task + VmKernelTypes.TASK_PID, ctx.instruction());
+        byte[] initial = init == 0 ? null : ctx.memory().read(init, map.valueSize(), ctx.instruction());
+        ValueSlot slot = map.forTask(pid, (flags & STORAGE_GET_F_CREATE) != 0, initial);
+        if (slot == null) {
+            return 0;
+        }
+        return ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
+                slot.array(), slot.offset(), slot.length(), true, map);
+    }
+
+    /** bpf_task_storage_delete(map, task): 0, or -ENOENT when the task has no value. */
+    static long taskStorageDelete(ExecutionContext ctx, long mapHandle, long task, long r3, long r4, long r5) {
+        if (!(ctx.map(mapHandle) instanceof TaskStorageMap map) || task == 0) {
+            return -Errno.EINVAL;
+        }
+        return -map.deleteForTask((int) ctx.memory().load32(task + VmKernelTypes.TASK_PID, ctx.instruction()));
     }
 
     static long update(ExecutionContext ctx, long mapHandle, long keyPointer, long valuePointer, long flags, long r5) {

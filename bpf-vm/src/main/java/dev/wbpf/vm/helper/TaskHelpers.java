@@ -1,12 +1,13 @@
 package dev.wbpf.vm.helper;
 
 import dev.wbpf.vm.ExecutionContext;
+import dev.wbpf.vm.kernel.VmTask;
 import dev.wbpf.vm.map.Errno;
 import dev.wbpf.vm.map.PerfEventArrayMap;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Time, identity of the current task (the JVM process and thread), randomness, CPU, perf output. */
+/** Time, identity of the current task (the JVM process and thread), randomness, CPU, perf output, attach cookie. */
 final class TaskHelpers {
     private TaskHelpers() {}
 
@@ -51,6 +52,23 @@ final class TaskHelpers {
         byte[] comm = ctx.environment().command().getBytes(StandardCharsets.UTF_8);
         System.arraycopy(comm, 0, out, 0, Math.min(comm.length, out.length - 1));
         ctx.memory().write(buffer, out, 0, out.length, ctx.instruction());
+        return 0;
+    }
+
+    /**
+     * The address of the current task: the VM's task_struct for this thread, in read-only memory
+     * ({@link VmTask}); both bpf_get_current_task and bpf_get_current_task_btf (which the verifier
+     * types as a task_struct pointer, read with plain loads).
+     */
+    static long currentTask(ExecutionContext ctx, long r1, long r2, long r3, long r4, long r5) {
+        return VmTask.current(ctx);
+    }
+
+    /**
+     * The cookie given at attach time. The VM's attach points (probes, timers, tracepoints) take no
+     * cookie, so it is 0, what the kernel returns for a program attached without one.
+     */
+    static long attachCookie(ExecutionContext ctx, long context, long r2, long r3, long r4, long r5) {
         return 0;
     }
 

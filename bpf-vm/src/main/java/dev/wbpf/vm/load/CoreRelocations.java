@@ -2,27 +2,34 @@ package dev.wbpf.vm.load;
 
 import dev.wbpf.core.btf.Btf;
 import dev.wbpf.core.btf.BtfType;
+import dev.wbpf.core.btf.CoreException;
 import dev.wbpf.core.btf.CoreRelocation;
 import dev.wbpf.core.btf.CoreRelocationKind;
+import dev.wbpf.core.btf.CoreRelocator;
 import dev.wbpf.core.object.ProgramSpec;
+import dev.wbpf.vm.kernel.VmKernelTypes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * CO-RE in the VM. There is no kernel BTF to relocate against: the "target" types are the ones the
- * VM itself implements, whose layouts are fixed by the kernel's uapi headers and the wire formats
- * — the program-type context structs ({@code xdp_md}, {@code __sk_buff},
- * {@code bpf_raw_tracepoint_args}, {@code bpf_perf_event_data}), the packet headers programs parse,
- * and tracepoint records ({@code trace_event_raw_*}), whose bytes the caller of a VM tracepoint
- * supplies in exactly the layout the object declares. For those, the object's
- * own BTF <em>is</em> the target (local = target), so every relocation keeps the value the compiler
- * already put in the instruction: field offsets, sizes and existence, type ids and sizes, enum
- * values. Nothing needs patching.
+ * CO-RE in the VM, with two kinds of target types.
  *
- * <p>A relocation against any other struct or union (say {@code task_struct}) asks about kernel
- * internals the VM does not emulate; the object is refused with a message naming program, type
- * and field. The one exception is an existence check ({@code bpf_core_type_exists},
- * {@code bpf_core_field_exists}) on such a type: the VM truthfully answers 0, as libbpf does for a
- * kernel that lacks the type.
+ * <p>Types whose layout the VM itself defines by the kernel's uapi headers and wire formats — the
+ * program-type context structs ({@code xdp_md}, {@code __sk_buff}, {@code bpf_raw_tracepoint_args},
+ * {@code bpf_perf_event_data}), the packet headers programs parse, and tracepoint records
+ * ({@code trace_event_raw_*}), whose bytes the caller of a VM tracepoint supplies in exactly the
+ * layout the object declares: for those the object's own BTF <em>is</em> the target, so every
+ * relocation keeps the value the compiler put in the instruction.
+ *
+ * <p>Every other struct or union (say {@code task_struct}) is a kernel object: it is relocated
+ * against the VM's kernel types ({@link VmKernelTypes}) by bpf-core's {@link CoreRelocator}, the
+ * same algorithm the kernel loader runs against vmlinux BTF. What the VM's types cannot satisfy is
+ * poisoned as libbpf does — the instruction becomes a call to a helper that does not exist, refused
+ * by the verifier only if the program can reach it — and existence checks answer 0.
  */
 final class CoreRelocations {
     private CoreRelocations() {}
@@ -37,11 +44,12 @@ final class CoreRelocations {
             "bpf_perf_event_data", "pt_regs");
 
     /**
-     * Checks the program's CO-RE relocations and patches the existence checks on types the VM lacks.
+     * Applies the program's CO-RE relocations to {@code code} (patched in place).
      *
-     * @param code the program's linked code, patched in place
+     * @return for each poisoned instruction (slot index), what it relocates, for the refusal message
      */
-    static void apply(ProgramSpec program, Btf btf, byte[] code) {
+    static Map<Integer, String> apply(ProgramSpec program, Btf btf, byte[] code) {
+        List<CoreRelocation> kernelObjects = new ArrayList<>();
         for (CoreRelocation relo : program.coreRelocations()) {
             CoreRelocationKind kind = relo.kind();
             if (kind == null || kind == CoreRelocationKind.TYPE_ID_LOCAL || kind == CoreRelocationKind.ENUMVAL_EXISTS
@@ -57,19 +65,38 @@ final class CoreRelocations {
             }
             String name = nameOf(btf, relo.typeId());
             // Tracepoint contexts: in the VM the caller supplies the bytes, in the layout the object declares.
-            if (VM_TYPES.contains(name) || name.startsWith("trace_event_raw_")) {
-                continue;
+            if (!VM_TYPES.contains(name) && !name.startsWith("trace_event_raw_")) {
+                kernelObjects.add(relo);
             }
-            boolean existence = kind == CoreRelocationKind.TYPE_EXISTS || kind == CoreRelocationKind.FIELD_EXISTS
-                    || kind == CoreRelocationKind.TYPE_MATCHES;
-            if (existence) {
-                patchImmediate(code, relo.insnIndex(), 0);
-                continue;
-            }
-            throw new LoadException("program `" + program.name() + "` relocates " + describe(btf, relo, name)
-                    + " (CO-RE " + kind.name().toLowerCase(java.util.Locale.ROOT) + "), a kernel-internal type the VM cannot emulate;"
-                    + " the VM has no kernel BTF, only the context structs of the program types it runs and packet headers");
         }
+        Map<Integer, String> poisoned = new HashMap<>();
+        if (kernelObjects.isEmpty()) {
+            return poisoned;
+        }
+        try {
+            for (CoreRelocator.Result result : new CoreRelocator(btf, VmKernelTypes.btf()).apply(code, kernelObjects)) {
+                if (result.poisoned()) {
+                    CoreRelocation relo = result.relocation();
+                    String name = nameOf(btf, relo.typeId());
+                    poisoned.put(relo.insnIndex(), describe(btf, relo, name) + " (CO-RE " + relo.kind().name().toLowerCase(Locale.ROOT)
+                            + "), which the VM's kernel types cannot satisfy: " + vmOffer(name));
+                }
+            }
+        } catch (CoreException e) {
+            throw new LoadException("program `" + program.name() + "`: " + e.getMessage(), e);
+        }
+        return poisoned;
+    }
+
+    /** What the VM's kernel types have of {@code struct name}, for a refusal message. */
+    private static String vmOffer(String name) {
+        Btf vm = VmKernelTypes.btf();
+        for (int id : vm.findAllByName(name)) {
+            if (vm.type(id) instanceof BtfType.Composite c) {
+                return "the VM's " + name + " has only " + String.join(", ", c.members().stream().map(BtfType.Member::name).toList());
+            }
+        }
+        return "the VM's kernel types have no " + (name.isEmpty() ? "such struct" : "struct " + name);
     }
 
     private static String nameOf(Btf btf, int typeId) {
@@ -119,15 +146,6 @@ final class CoreRelocations {
             }
         }
         return path.toString();
-    }
-
-    /** Sets the immediate of the instruction at {@code slot} (and of an LDDW's second half). */
-    static void patchImmediate(byte[] code, int slot, int value) {
-        int at = slot * 8;
-        writeInt(code, at + 4, value);
-        if ((code[at] & 0xff) == 0x18) {
-            writeInt(code, at + 12, 0);
-        }
     }
 
     static void writeInt(byte[] code, int at, int value) {

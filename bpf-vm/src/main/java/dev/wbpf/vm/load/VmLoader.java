@@ -37,7 +37,9 @@ import java.util.Set;
  *       program's own map list (the VM's "fd"), a global-data reference {@code LDDW src=2} (map
  *       value + offset), a kconfig extern a value pointer into {@code .kconfig}; kernel symbols
  *       are refused (a weak ksym variable reads as 0); CO-RE relocations are resolved against the
- *       object's own BTF ({@link CoreRelocations});</li>
+ *       object's own BTF for the types the VM defines, and against the VM's kernel types for kernel
+ *       objects ({@link CoreRelocations}); a poisoned one refused by the verifier is reported by
+ *       what it relocates;</li>
  *   <li>prepares each program and hands it to the {@link ProgramVerifier} — the one place the
  *       verifier is called;</li>
  *   <li>fills map-in-map and prog-array slots from their static initialisers.</li>
@@ -70,7 +72,7 @@ public final class VmLoader {
                         + m.valueSize() + " B, " + m.maxEntries() + " entries): the VM cannot create it";
                 if (usedMaps.containsKey(m.name())) {
                     throw new LoadException("program `" + usedMaps.get(m.name()) + "` uses " + why + (m.type().displayName().contains("storage")
-                            ? " (local storage of kernel objects does not exist in the VM)" : ": " + e.getMessage()), e);
+                            ? " (the VM keeps local storage only for its tasks; it has no sockets, inodes or cgroups)" : ": " + e.getMessage()), e);
                 }
                 settings.log().accept(why + "; skipped, as no loaded program uses it");
             }
@@ -119,14 +121,22 @@ public final class VmLoader {
                     case Relocation.FunctionAddress f -> { }
                 }
             }
-            CoreRelocations.apply(p, spec.btf(), code);
+            Map<Integer, String> poisoned = CoreRelocations.apply(p, spec.btf(), code);
             VmProgram prepared;
             try {
                 prepared = VmProgram.prepare(p.name(), p.definition().type(), Instructions.decode(p.name(), code), programMaps,
                         settings.helpers());
                 // The verifier: the single place a program is judged before anyone can run it.
                 settings.verifier().verify(prepared, p);
-            } catch (VmException | VerifierException e) {
+            } catch (VerifierException e) {
+                String relocation = poisoned.get(e.instruction());
+                if (relocation != null) {
+                    // As libbpf does: a refused call to the poison helper is a CO-RE relocation that failed.
+                    throw new LoadException("the VM refused program `" + p.name() + "`: insn " + e.instruction() + " relocates "
+                            + relocation, e);
+                }
+                throw new LoadException("the VM refused program `" + p.name() + "`: " + e.getMessage(), e);
+            } catch (VmException e) {
                 throw new LoadException("the VM refused program `" + p.name() + "`: " + e.getMessage(), e);
             }
             programs.put(p.name(), prepared);
@@ -168,10 +178,12 @@ public final class VmLoader {
             return;
         }
         if (ext.function()) {
-            throw new LoadException("program `" + p.name() + "` calls kernel function `" + ext.name() + "`, which the VM cannot provide");
+            throw new LoadException("program `" + p.name() + "` calls kernel function `" + ext.name() + "`, which exists only in the"
+                    + " kernel: the VM has no kfuncs (load it on the kernel backend)");
         }
         if (!ext.weak()) {
-            throw new LoadException("program `" + p.name() + "` uses kernel symbol `" + ext.name() + "`, which the VM cannot provide");
+            throw new LoadException("program `" + p.name() + "` uses kernel symbol `" + ext.name() + "`, which exists only in the"
+                    + " kernel: the VM has no kernel symbols (declare it __weak to read NULL in the VM, or load on the kernel backend)");
         }
         setPseudo(code, x.insnIndex(), 0, 0, 0); // an unresolved weak ksym reads as NULL
     }

@@ -21,6 +21,7 @@ public final class VmMaps {
             case PROG_ARRAY -> new ProgArrayMap(definition);
             case ARRAY_OF_MAPS, HASH_OF_MAPS -> new MapOfMaps(definition);
             case LPM_TRIE -> new LpmTrieMap(definition);
+            case TASK_STORAGE -> new TaskStorageMap(definition);
             default -> throw new MapException(definition.name(), "create (" + definition.type().displayName() + " is not supported by the VM)", Errno.EINVAL);
         };
     }

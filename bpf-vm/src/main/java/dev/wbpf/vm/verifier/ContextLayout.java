@@ -67,6 +67,25 @@ final class ContextLayout {
         };
     }
 
+    /**
+     * Why the VM has no context for {@code type} (for which {@link #of} is null): these program
+     * types act on kernel objects or hook kernel code paths that do not exist inside a JVM.
+     */
+    static String kernelOnlyReason(ProgramType type) {
+        String why = switch (type) {
+            case TRACING -> "fentry/fexit/fmod_ret/tp_btf/iter programs attach to kernel functions and BTF tracepoints"
+                    + " and take kernel objects (PTR_TO_BTF_ID) as arguments";
+            case LSM -> "LSM programs hook the kernel's security checks";
+            case CGROUP_SKB, CGROUP_SOCK, CGROUP_DEVICE, CGROUP_SOCK_ADDR, CGROUP_SYSCTL, CGROUP_SOCKOPT ->
+                    "cgroup programs run on the kernel's cgroup hooks (sockets, devices, sysctls) of a cgroup's processes";
+            case SOCK_OPS, SK_SKB, SK_MSG, SK_REUSEPORT, SK_LOOKUP -> "socket programs act on the kernel's sockets and their state";
+            case STRUCT_OPS, EXT -> "they replace kernel or already-loaded program functions";
+            default -> "they hook kernel subsystems (lightweight tunnels, netfilter, the flow dissector, IR decoders)";
+        };
+        return "program type " + type.displayName() + " is not supported by the VM: " + why
+                + ", which exist only in the kernel; load it on the kernel backend";
+    }
+
     private static ContextLayout skBuff(boolean tc) {
         Kind tcOnly = tc ? Kind.SCALAR : Kind.DENIED;
         return new ContextLayout("__sk_buff", 192, List.of(

@@ -16,10 +16,14 @@ final class HelperPrototypes {
         MEM, MEM_OR_NULL,
         /** Writable memory (need not be initialised) whose size is the next argument. */
         UNINIT_MEM,
-        CONST_SIZE, CONST_SIZE_OR_ZERO, CTX, FUNC, STACK_OR_NULL, RINGBUF_RELEASE, CONST_ALLOC_SIZE, CONST_STR, SPIN_LOCK
+        CONST_SIZE, CONST_SIZE_OR_ZERO, CTX, FUNC, STACK_OR_NULL, RINGBUF_RELEASE, CONST_ALLOC_SIZE, CONST_STR, SPIN_LOCK,
+        /** A map value's worth of readable memory, or NULL. */
+        MAP_VALUE_OR_NULL,
+        /** A task_struct pointer of the VM's kernel types (PTR_TO_BTF_ID), or NULL with the _OR_NULL form. */
+        TASK, TASK_OR_NULL
     }
 
-    enum Ret { INTEGER, U32, VOID, MAP_VALUE_OR_NULL, RINGBUF_MEM_OR_NULL }
+    enum Ret { INTEGER, U32, VOID, MAP_VALUE_OR_NULL, RINGBUF_MEM_OR_NULL, TASK_STRUCT }
 
     record Proto(Ret ret, Set<ProgramType> types, Set<MapType> mapTypes, boolean mapTypesExcluded, boolean changesPacket,
                  Arg... args) {
@@ -37,10 +41,13 @@ final class HelperPrototypes {
 
     private static final Set<ProgramType> SKB = EnumSet.of(ProgramType.SOCKET_FILTER, ProgramType.SCHED_CLS, ProgramType.SCHED_ACT);
     private static final Set<ProgramType> XDP = EnumSet.of(ProgramType.XDP);
+    private static final Set<ProgramType> TRACING = EnumSet.of(ProgramType.KPROBE, ProgramType.TRACEPOINT, ProgramType.PERF_EVENT,
+            ProgramType.RAW_TRACEPOINT, ProgramType.TRACING);
     private static final Set<MapType> NO_ELEMENT_LOOKUP = EnumSet.of(MapType.RINGBUF, MapType.PERF_EVENT_ARRAY, MapType.QUEUE,
-            MapType.STACK, MapType.PROG_ARRAY, MapType.USER_RINGBUF);
+            MapType.STACK, MapType.PROG_ARRAY, MapType.USER_RINGBUF, MapType.TASK_STORAGE);
     private static final Set<MapType> NO_ELEMENT_UPDATE = EnumSet.of(MapType.RINGBUF, MapType.PERF_EVENT_ARRAY, MapType.QUEUE,
-            MapType.STACK, MapType.PROG_ARRAY, MapType.USER_RINGBUF, MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS);
+            MapType.STACK, MapType.PROG_ARRAY, MapType.USER_RINGBUF, MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS,
+            MapType.TASK_STORAGE);
     private static final Set<MapType> QUEUES = EnumSet.of(MapType.QUEUE, MapType.STACK);
     private static final Set<MapType> RINGBUF = EnumSet.of(MapType.RINGBUF);
 
@@ -74,6 +81,13 @@ final class HelperPrototypes {
         def(HelperIds.GET_CURRENT_PID_TGID, Ret.INTEGER);
         def(HelperIds.GET_CURRENT_UID_GID, Ret.INTEGER);
         def(HelperIds.GET_CURRENT_COMM, Ret.INTEGER, Arg.UNINIT_MEM, Arg.CONST_SIZE);
+        def(HelperIds.GET_CURRENT_TASK, Ret.INTEGER); // an address for probe_read_kernel, as in the kernel
+        def(HelperIds.TASK_STORAGE_GET, new Proto(Ret.MAP_VALUE_OR_NULL, TRACING, EnumSet.of(MapType.TASK_STORAGE), false, false,
+                Arg.CONST_MAP_PTR, Arg.TASK_OR_NULL, Arg.MAP_VALUE_OR_NULL, Arg.ANYTHING));
+        def(HelperIds.TASK_STORAGE_DELETE, new Proto(Ret.INTEGER, TRACING, EnumSet.of(MapType.TASK_STORAGE), false, false,
+                Arg.CONST_MAP_PTR, Arg.TASK));
+        def(HelperIds.GET_CURRENT_TASK_BTF, new Proto(Ret.TASK_STRUCT, TRACING, null, false, false));
+        def(HelperIds.GET_ATTACH_COOKIE, new Proto(Ret.INTEGER, TRACING, null, false, false, Arg.CTX));
         def(HelperIds.PERF_EVENT_OUTPUT, new Proto(Ret.INTEGER, null, EnumSet.of(MapType.PERF_EVENT_ARRAY), false, false,
                 Arg.CTX, Arg.CONST_MAP_PTR, Arg.ANYTHING, Arg.MEM, Arg.CONST_SIZE_OR_ZERO));
         def(HelperIds.SKB_LOAD_BYTES, new Proto(Ret.INTEGER, SKB, null, false, false,

@@ -28,6 +28,8 @@ final class Reg {
     int refId;
     /** PTR_TO_STACK: the frame whose stack it points into. PTR_TO_FUNC: the target instruction. */
     int frame;
+    /** PTR_TO_BTF_ID: the struct's type id in the VM's kernel types. */
+    int btfId;
 
     Reg copy() {
         Reg r = new Reg();
@@ -44,6 +46,7 @@ final class Reg {
         r.memSize = memSize;
         r.refId = refId;
         r.frame = frame;
+        r.btfId = btfId;
         return r;
     }
 
@@ -94,6 +97,26 @@ final class Reg {
         r.type = type;
         r.setConst(0);
         return r;
+    }
+
+    /** Turns this register, wherever it is held, into an unknown scalar (a pointer that became invalid). */
+    void becomeUnknown() {
+        type = RegType.SCALAR;
+        setUnknownBounds();
+        off = 0;
+        id = 0;
+        range = 0;
+        map = -1;
+        memSize = 0;
+        refId = 0;
+        frame = 0;
+        btfId = 0;
+    }
+
+    /** Turns this register, wherever it is held, into the scalar {@code v}. */
+    void becomeConst(long v) {
+        becomeUnknown();
+        setConst(v);
     }
 
     void setConst(long v) {
@@ -276,6 +299,6 @@ final class Reg {
     /** Exact equality (for infinite loop detection). */
     boolean sameAs(Reg o) {
         return type == o.type && sameRange(o) && off == o.off && range == o.range && map == o.map
-                && memSize == o.memSize && frame == o.frame && (id == 0) == (o.id == 0) && (refId == 0) == (o.refId == 0);
+                && memSize == o.memSize && frame == o.frame && btfId == o.btfId && (id == 0) == (o.id == 0) && (refId == 0) == (o.refId == 0);
     }
 }

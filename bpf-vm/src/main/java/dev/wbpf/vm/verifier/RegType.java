@@ -15,7 +15,9 @@ enum RegType {
     PTR_TO_PACKET_END("pkt_end"),
     PTR_TO_MEM("ringbuf_mem"),
     PTR_TO_MEM_OR_NULL("ringbuf_mem_or_null"),
-    PTR_TO_FUNC("func");
+    PTR_TO_FUNC("func"),
+    /** A kernel object of the VM's kernel types ({@code Reg.btfId}), read with plain loads (the kernel's PTR_TO_BTF_ID). */
+    PTR_TO_BTF_ID("ptr_btf_id");
 
     final String logName;
 

@@ -43,7 +43,7 @@ final class VerifierState {
     final List<Frame> frames = new ArrayList<>();
     final List<Ref> refs = new ArrayList<>();
     int insn;
-    Verifier.Checkpoint parent;
+    StatePruning.Checkpoint parent;
 
     VerifierState copy() {
         VerifierState s = new VerifierState();

@@ -115,7 +115,7 @@ class RandomVerifierTest {
             };
             int imm = random.nextInt(4) == 0 ? random.nextInt() : random.nextInt(64) - 8;
             if (op == 0x85) {
-                imm = new int[] {1, 5, 7, 8, 131, 132}[random.nextInt(6)];
+                imm = new int[] {1, 5, 7, 8, 131, 132, 35, 158}[random.nextInt(8)]; // 35, 158: the current task
                 src = 0;
                 dst = 0;
                 off = 0;

@@ -150,7 +150,7 @@ class UnsafeProgramTest {
         c.add(new Case("map reference beyond the map table", RAW_TP, asm().ldMap(1, 9).mov64Imm(0, 0).exit(), 0, "fd 9 is not pointing to valid bpf_map"));
         c.add(new Case("ksym load", RAW_TP, asm().lddwPseudo(1, 3, 7, 0).mov64Imm(0, 0).exit(), 0, "kernel symbols"));
         // ---- helper arguments ----
-        c.add(new Case("unknown helper", RAW_TP, asm().call(35).mov64Imm(0, 0).exit(), 0, "invalid func unknown#35"));
+        c.add(new Case("unknown helper", RAW_TP, asm().call(36).mov64Imm(0, 0).exit(), 0, "invalid func unknown#36"));
         c.add(new Case("helper beyond the table", RAW_TP, asm().call(212).mov64Imm(0, 0).exit(), 0, "invalid func unknown#212"));
         c.add(new Case("map key on uninitialised stack", RAW_TP,
                 asm().mov64Reg(2, 10).add64Imm(2, -4).ldMap(1, ARRAY8).call(1).mov64Imm(0, 0).exit(), 4,
@@ -182,9 +182,9 @@ class UnsafeProgramTest {
                 "dereference of modified ctx ptr R1 off=8 disallowed"));
         c.add(new Case("tail call without ctx", RAW_TP,
                 asm().mov64Imm(1, 0).ldMap(2, PROGS).mov64Imm(3, 0).call(12).mov64Imm(0, 0).exit(), 4, "R1 type=scalar expected=ctx"));
-        c.add(new Case("tail call from a subprogram", RAW_TP,
-                asm().callLocal(1).exit().ldMap(2, PROGS).mov64Imm(3, 0).call(12).mov64Imm(0, 0).exit(), 5,
-                "tail_call from a subprogram"));
+        c.add(new Case("tail call from a subprogram over 256 bytes of caller stack", RAW_TP,
+                asm().st(0x18, 10, -256, 0).callLocal(1).exit().ldMap(2, PROGS).mov64Imm(3, 0).call(12).mov64Imm(0, 0).exit(), 6,
+                "tail_calls are not allowed when call stack of previous frames is 256 bytes. Too large"));
         c.add(new Case("bpf_loop with a scalar callback", RAW_TP,
                 asm().mov64Imm(1, 4).mov64Imm(2, 0).mov64Imm(3, 0).mov64Imm(4, 0).call(181).mov64Imm(0, 0).exit(), 4,
                 "R2 type=scalar expected=func"));

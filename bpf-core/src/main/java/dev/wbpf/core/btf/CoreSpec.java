@@ -1,7 +1,5 @@
-package dev.wbpf.kernel.core;
+package dev.wbpf.core.btf;
 
-import dev.wbpf.core.btf.Btf;
-import dev.wbpf.core.btf.BtfType;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,8 +1,5 @@
-package dev.wbpf.kernel.core;
+package dev.wbpf.core.btf;
 
-import dev.wbpf.core.btf.Btf;
-import dev.wbpf.core.btf.BtfKind;
-import dev.wbpf.core.btf.BtfType;
 import java.util.List;
 
 /**

@@ -1,9 +1,5 @@
-package dev.wbpf.kernel.core;
+package dev.wbpf.core.btf;
 
-import dev.wbpf.core.btf.Btf;
-import dev.wbpf.core.btf.BtfType;
-import dev.wbpf.core.btf.CoreRelocation;
-import dev.wbpf.core.btf.CoreRelocationKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +8,7 @@ import java.util.Map;
 
 /**
  * Applies CO-RE relocations to a program's instructions: each record names a local type and an
- * access path, the relocator finds the same thing in the target (kernel) BTF and patches the
+ * access path, the relocator finds the same thing in the target BTF (the kernel's, or the VM's own) and patches the
  * instruction with the target's answer, following libbpf's relo_core semantics:
  *
  * <ul>
@@ -88,7 +84,7 @@ public final class CoreRelocator {
             long value = value(kind, targetSpec);
             if (agreed != null && agreed != value) {
                 throw new CoreException("CO-RE relocation " + kind + " of " + CoreSpec.describe(local, relo.typeId())
-                        + " access " + relo.accessString() + " is ambiguous: kernel candidates give " + agreed
+                        + " access " + relo.accessString() + " is ambiguous: target candidates give " + agreed
                         + " and " + value);
             }
             agreed = value;
@@ -107,7 +103,7 @@ public final class CoreRelocator {
      * The value the compiler assumed, computed from the program's own BTF (libbpf checks that the
      * instruction holds it before patching; tests use it to check the spec walk).
      */
-    long localValue(CoreRelocation relo) {
+    public long localValue(CoreRelocation relo) {
         int[] raw = parseAccess(relo.accessString());
         CoreSpec localSpec = switch (kindClass(relo.kind())) {
             case FIELD -> CoreSpec.parseField(local, relo.typeId(), raw);
@@ -387,7 +383,7 @@ public final class CoreRelocator {
             default -> -1;
         };
         if (sizeBits < 0) {
-            throw new CoreException("kernel field size " + targetSize + " cannot be loaded at instruction " + relo.insnIndex());
+            throw new CoreException("target field size " + targetSize + " cannot be loaded at instruction " + relo.insnIndex());
         }
         code[at] = (byte) ((opcode & ~0x18) | sizeBits);
     }
