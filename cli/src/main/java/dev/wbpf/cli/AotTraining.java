@@ -27,6 +27,7 @@ public final class AotTraining {
         System.setOut(nul);
         System.setErr(nul);
         try {
+            Main.run("--help"); // every command's model: the commands a run does not name are archived too
             Main.run("inspect", "--json", "--disasm", objects.resolve("execsnoop.bpf.o").toString());
             if (Files.isRegularFile(guest)) {
                 // Chicory with the VM backend: load, map operations, close; no root needed

@@ -56,7 +56,9 @@ public final class Main {
     boolean debug;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        StartupTrace.mark("exiting with status " + status);
+        System.exit(status);
     }
 
     /** Runs the CLI and returns the exit code, so tests can call it without exiting. */

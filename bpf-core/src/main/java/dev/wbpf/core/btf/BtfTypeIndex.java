@@ -14,6 +14,7 @@ import java.util.RandomAccess;
  */
 final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
     private final ByteSlice section;
+    private final byte[] typeBytes;
     private final BtfStrings strings;
     private final byte[] stringTable;
     private final int firstId;
@@ -27,7 +28,8 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
         this.strings = strings;
         this.stringTable = strings.ownBytes();
         this.firstId = firstId;
-        this.offsets = BtfTypeReader.offsets(section, firstId);
+        this.typeBytes = section.toArray();
+        this.offsets = BtfTypeReader.offsets(section, typeBytes, firstId);
         this.decoded = new BtfType[offsets.length];
     }
 
@@ -80,32 +82,28 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
             Arrays.fill(heads, -1);
             // from the last type down, so each chain lists indexes ascending
             for (int i = offsets.length - 1; i >= 0; i--) {
-                int nameOffset = section.i32(offsets[i], "name");
+                int at = offsets[i];
+                int nameOffset = (typeBytes[at] & 0xff) | (typeBytes[at + 1] & 0xff) << 8
+                        | (typeBytes[at + 2] & 0xff) << 16 | (typeBytes[at + 3] & 0xff) << 24;
                 nameOffsets[i] = nameOffset;
-                int end = nameOffset <= 0 ? -1 : end(nameOffset);
-                if (end <= nameOffset) {
-                    // anonymous, or a bad offset that decoding the type reports
-                    continue;
+                if (nameOffset <= 0 || nameOffset >= stringTable.length) {
+                    continue; // anonymous, or a bad offset that decoding the type reports
                 }
-                int h = hash(stringTable, nameOffset, end);
+                // the name's hash, as hash() computes it, and its end, in one pass
+                int h = 0;
+                int p = nameOffset;
+                while (p < stringTable.length && stringTable[p] != 0) {
+                    h = 31 * h + stringTable[p++];
+                }
+                if (p == stringTable.length) {
+                    continue; // not NUL-terminated: decoding the type reports it
+                }
+                h ^= h >>> 16;
                 hashes[i] = h;
                 int slot = h & (heads.length - 1);
                 next[i] = heads[slot];
                 heads[slot] = i;
             }
-        }
-
-        /** The index of the NUL ending the string at {@code offset}, or -1 if there is none. */
-        private int end(int offset) {
-            if (offset >= stringTable.length) {
-                return -1;
-            }
-            for (int p = offset; p < stringTable.length; p++) {
-                if (stringTable[p] == 0) {
-                    return p;
-                }
-            }
-            return -1;
         }
 
         int[] idsNamed(byte[] name) {
