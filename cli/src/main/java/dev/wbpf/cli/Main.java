@@ -27,8 +27,9 @@ public final class Main {
             "rmi", "prune", "save", "load", "push", "pull", "login", "logout", "tags", "help");
 
     private static Object command(String name) {
-        // a switch, not a map of constructor references: the launcher's AOT cache cannot hold
-        // method references to picocli's classes (Java 5 class files, left out of the cache)
+        // a switch, not a map of constructor references: a reference to a class the AOT cache
+        // leaves out (picocli's Java 5 classes, where the build has not rewritten them) crashes
+        // the JDK 25 cache writer
         return switch (name) {
             case "run" -> new RunCommand();
             case "inspect" -> new InspectCommand();

@@ -7,10 +7,11 @@ import java.util.Arrays;
 import java.util.RandomAccess;
 
 /**
- * The types of a large stand-alone BTF (the kernel's: ~150,000 types, of which CO-RE reads a
+ * The types of a large stand-alone BTF (the kernel's: over 100,000 types, of which CO-RE reads a
  * few hundred), decoded and reference-checked one by one on first use, and found by name through
  * a hash index over the raw string table, so that no type is decoded and no name becomes a
- * String until asked for. Thread-safe: a type decoded twice by racing threads is equal either way.
+ * String until asked for. Thread-safe: types are decoded under a lock, and published once checked
+ * (records with final fields, so a racing reader sees them whole).
  */
 final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
     private final ByteSlice section;
@@ -19,7 +20,8 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
     private final byte[] stringTable;
     private final int firstId;
     private final int[] offsets;
-    private final BtfType[] decoded;
+    private final BtfType[] checked;
+    private final java.util.Map<Integer, BtfType> beingChecked = new java.util.HashMap<>();
     private Btf btf;
     private volatile NameHash names;
 
@@ -30,7 +32,7 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
         this.firstId = firstId;
         this.typeBytes = section.toArray();
         this.offsets = BtfTypeReader.offsets(section, typeBytes, firstId);
-        this.decoded = new BtfType[offsets.length];
+        this.checked = new BtfType[offsets.length];
     }
 
     /** The BTF these types belong to, needed to check each type's references as it is decoded. */
@@ -45,19 +47,27 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
 
     @Override
     public BtfType get(int index) {
-        BtfType type = decoded[index];
+        BtfType type = checked[index];
+        return type != null ? type : decodeAndCheck(index);
+    }
+
+    private synchronized BtfType decodeAndCheck(int index) {
+        BtfType type = checked[index];
         if (type == null) {
-            int id = firstId + index;
-            type = BtfTypeReader.readAt(section, strings, offsets[index], id);
-            // published before the check, so a type that refers to itself finds itself
-            decoded[index] = type;
-            try {
-                BtfReferenceCheck.checkOne(section, btf, id, type);
-            } catch (RuntimeException e) {
-                decoded[index] = null;
-                throw e;
-            }
+            type = beingChecked.get(index);
         }
+        if (type != null) {
+            return type; // checked meanwhile, or a type whose check comes back to it
+        }
+        int id = firstId + index;
+        type = BtfTypeReader.readAt(section, strings, offsets[index], id);
+        beingChecked.put(index, type);
+        try {
+            BtfReferenceCheck.checkOne(section, btf, id, type);
+        } finally {
+            beingChecked.remove(index);
+        }
+        checked[index] = type;
         return type;
     }
 

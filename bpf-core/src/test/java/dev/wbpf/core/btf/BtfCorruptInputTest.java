@@ -86,6 +86,8 @@ class BtfCorruptInputTest {
         rejects("refers to type [7]", () -> dangling.type(2)); // a bad type is never kept as if checked
         Btf badFunc = Btf.parseIndexed(FILE, btf(INT, new BtfType.Func("f", 1, BtfType.Linkage.GLOBAL)));
         rejects("not a FUNC_PROTO", () -> badFunc.findByNameAndKind("f", BtfKind.FUNC));
+        Btf selfFunc = Btf.parseIndexed(FILE, btf(new BtfType.Func("f", 1, BtfType.Linkage.GLOBAL)));
+        rejects("not a FUNC_PROTO", () -> selfFunc.type(1)); // its check finds it, and does not loop
     }
 
     @Test
