@@ -17,7 +17,8 @@ mkdir -p "$out"
 gcc -O2 -o "$out/libbpf_attach" "$here/libbpf_attach.c" -lbpf
 execsnoop="$repo/bpf-guest/examples/execsnoop"
 [[ -f "$execsnoop/execsnoop.bpf.o" ]] || make -C "$execsnoop" --no-print-directory execsnoop.bpf.o >&2
-"$repo/wbpf" --version >/dev/null # builds the CLI and its AOT cache if needed
+"$repo/wbpf" --version >/dev/null # builds the CLI and its AOT caches if needed
+"$repo/wbpf" run "$repo/wasm-host/src/test/resources/guests/guest.wasm" exit 0 >/dev/null
 
 echo "== start-up (median of $n runs; ms until the first line of output)"
 python3 "$here/startup.py" "$n" \

@@ -3,7 +3,8 @@
 
     startup.py N LABEL -- COMMAND...      (repeatable: LABEL -- COMMAND... ;; LABEL -- ...)
 
-The process is stopped with SIGINT once the first line arrived. Prints "LABEL median_ms=M min_ms=m".
+The process is stopped with SIGINT once the first line arrived. The commands take turns, run by
+run. Prints "LABEL median_ms=M min_ms=m".
 """
 import os, signal, statistics, subprocess, sys, time
 
@@ -35,11 +36,15 @@ def main():
     if cur:
         groups.append(cur)
     for g in groups:
-        label, sep, cmd = g[0], g[1], g[2:]
-        assert sep == "--", g
-        once(cmd)  # warm the page cache and any on-disk caches
-        times = [once(cmd) for _ in range(n)]
-        print(f"{label:<58} median_ms={statistics.median(times):7.1f} min_ms={min(times):7.1f}", flush=True)
+        assert g[1] == "--", g
+        once(g[2:])  # warm the page cache and any on-disk caches
+    # round robin, so that a machine whose load drifts weighs on every command alike
+    times = {i: [] for i in range(len(groups))}
+    for _ in range(n):
+        for i, g in enumerate(groups):
+            times[i].append(once(g[2:]))
+    for i, g in enumerate(groups):
+        print(f"{g[0]:<58} median_ms={statistics.median(times[i]):7.1f} min_ms={min(times[i]):7.1f}", flush=True)
 
 
 if __name__ == "__main__":

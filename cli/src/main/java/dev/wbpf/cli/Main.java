@@ -1,8 +1,10 @@
 package dev.wbpf.cli;
 
+import dev.wbpf.core.StartupTrace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,29 +15,87 @@ import picocli.CommandLine.Option;
 @Command(name = "wbpf",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.",
-        subcommands = {RunCommand.class, InspectCommand.class, GenCommand.class, TestRunCommand.class, VmCommand.class,
-                BuildCommand.class, ImagesCommand.class, RmiCommand.class, PruneCommand.class,
-                SaveCommand.class, LoadCommand.class,
-                PushCommand.class, PullCommand.class, LoginCommand.class, LogoutCommand.class, TagsCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.")
 public final class Main {
+
+    /**
+     * The subcommands, in the order help lists them. Picocli reads a command's annotations by
+     * reflection when it is added, which costs start-up time for every command, so a command line
+     * that names one gets only that one (see {@link #run(String...)}).
+     */
+    private static final List<String> COMMANDS = List.of("run", "inspect", "gen", "test-run", "vm", "build", "images",
+            "rmi", "prune", "save", "load", "push", "pull", "login", "logout", "tags", "help");
+
+    private static Object command(String name) {
+        // a switch, not a map of constructor references: a reference to a class the AOT cache
+        // leaves out (picocli's Java 5 classes, where the build has not rewritten them) crashes
+        // the JDK 25 cache writer
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "inspect" -> new InspectCommand();
+            case "gen" -> new GenCommand();
+            case "test-run" -> new TestRunCommand();
+            case "vm" -> new VmCommand();
+            case "build" -> new BuildCommand();
+            case "images" -> new ImagesCommand();
+            case "rmi" -> new RmiCommand();
+            case "prune" -> new PruneCommand();
+            case "save" -> new SaveCommand();
+            case "load" -> new LoadCommand();
+            case "push" -> new PushCommand();
+            case "pull" -> new PullCommand();
+            case "login" -> new LoginCommand();
+            case "logout" -> new LogoutCommand();
+            case "tags" -> new TagsCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
+    }
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors (for bug reports).")
     boolean debug;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int status = run(args);
+        StartupTrace.mark("exiting with status " + status);
+        System.exit(status);
     }
 
     /** Runs the CLI and returns the exit code, so tests can call it without exiting. */
     public static int run(String... args) {
+        StartupTrace.mark("main");
         CommandLine cli = new CommandLine(new Main());
+        String named = commandNamed(args);
+        for (String name : COMMANDS) {
+            if (named == null || named.equals(name)) {
+                cli.addSubcommand(name, command(name));
+            }
+        }
+        StartupTrace.mark("command line model");
         cli.setExecutionExceptionHandler(new ErrorReporter());
-        // everything after the module is the module's: `wbpf run x.wasm -v` passes -v to x.wasm
-        cli.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = cli.getSubcommands().get("run");
+        if (run != null) {
+            // everything after the module is the module's: `wbpf run x.wasm -v` passes -v to x.wasm
+            run.setStopAtPositional(true);
+        }
         return cli.execute(args);
+    }
+
+    /**
+     * The subcommand the arguments name, or null when all are needed: no command, an unknown one
+     * (the error suggests others), {@code help} (it describes others) or an {@code @file}.
+     * wbpf's own options (--debug, --help, --version) take no values, so the first argument that
+     * is not an option is the command.
+     */
+    private static String commandNamed(String... args) {
+        for (String arg : args) {
+            if (arg.startsWith("-")) {
+                continue;
+            }
+            return COMMANDS.contains(arg) && !arg.equals("help") ? arg : null;
+        }
+        return null;
     }
 
     static final class Version implements IVersionProvider {

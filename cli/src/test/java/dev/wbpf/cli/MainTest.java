@@ -31,4 +31,20 @@ class MainTest {
         assertTrue(r.err().contains("frobnicate"), r.err());
         assertTrue(!r.err().contains("Exception"), r.err());
     }
+
+    @Test
+    void helpDescribesTheCommandItNames() {
+        CliRunner r = CliRunner.run("help", "run");
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("Usage: wbpf run"), r.out());
+    }
+
+    @Test
+    void debugBeforeOrAfterTheCommandPrintsTheStackTrace() {
+        for (String[] args : new String[][] {{"--debug", "inspect", "/no/such.bpf.o"}, {"inspect", "--debug", "/no/such.bpf.o"}}) {
+            CliRunner r = CliRunner.run(args);
+            assertEquals(1, r.exitCode());
+            assertTrue(r.err().contains("no such file") && r.err().contains("at dev.wbpf.cli.InspectCommand"), r.err());
+        }
+    }
 }

@@ -6,6 +6,7 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.wbpf.core.BpfFormatException;
+import dev.wbpf.core.StartupTrace;
 import dev.wbpf.core.backend.BpfBackend;
 import dev.wbpf.core.backend.BpfException;
 import dev.wbpf.core.backend.BpfLink;
@@ -187,13 +188,17 @@ public final class WasmBpfHost implements AutoCloseable {
         BpfObjectSpec spec;
         try {
             spec = BpfObjectReader.read("guest object (" + len + " bytes)", elf);
+            StartupTrace.mark("BPF object read (ELF, BTF, relocations)");
         } catch (BpfFormatException e) {
             log.accept("cannot load BPF object: " + e.getMessage());
             return 0;
         }
         BpfObject object;
         try {
-            object = backend().load(spec, loadOptions);
+            BpfBackend chosen = backend();
+            StartupTrace.mark("backend chosen: " + chosen.name());
+            object = chosen.load(spec, loadOptions);
+            StartupTrace.mark("BPF object loaded");
         } catch (BpfException e) {
             log.accept("cannot load BPF object: " + e.getMessage());
             return 0;
@@ -243,6 +248,7 @@ public final class WasmBpfHost implements AutoCloseable {
         try {
             BpfLink link = program.get().attach(target == null ? "" : target);
             loaded.links.add(link);
+            StartupTrace.mark("attached " + name);
             return 0;
         } catch (BpfException e) {
             log.accept("cannot attach " + name + ": " + e.getMessage());

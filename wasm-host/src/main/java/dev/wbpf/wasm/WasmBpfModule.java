@@ -23,6 +23,7 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.NameCustomSection;
+import dev.wbpf.core.StartupTrace;
 import dev.wbpf.core.backend.Backends;
 import dev.wbpf.core.backend.BpfBackend;
 import dev.wbpf.core.backend.BpfException;
@@ -267,7 +268,9 @@ public final class WasmBpfModule implements AutoCloseable {
              WasmBpfHost bpf = new WasmBpfHost(options.backend, options.log)) {
             List<ImportFunction> functions = new ArrayList<>(List.of(wasi.toHostFunctions()));
             functions.addAll(bpf.hostFunctions());
+            StartupTrace.mark("WASI and wasm_bpf host functions ready");
             Instance instance = instantiate(functions);
+            StartupTrace.mark("module instantiated (" + engineUsed + ")");
             if (instance.exports() == null || !hasExport("_start")) {
                 return new WasmHostException(name + " has no _start export: it is not a WASI command module");
             }
@@ -572,6 +575,7 @@ public final class WasmBpfModule implements AutoCloseable {
          * @throws WasmHostException with a message for the user
          */
         public WasmBpfModule build() {
+            StartupTrace.mark("command parsed, reading " + name);
             if (name == null) {
                 throw new IllegalStateException("no module: call path() or bytes()");
             }
@@ -591,10 +595,12 @@ public final class WasmBpfModule implements AutoCloseable {
             WasmModule module;
             try {
                 module = Parser.parse(data);
+                StartupTrace.mark("module parsed");
             } catch (ChicoryException e) {
                 throw new WasmHostException(name + " is not a valid WebAssembly module: " + e.getMessage(), e);
             }
             checkImports(name, module);
+            StartupTrace.mark("module imports checked");
             return new WasmBpfModule(name, module, this);
         }
     }

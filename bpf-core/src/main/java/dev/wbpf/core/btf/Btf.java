@@ -28,7 +28,7 @@ public final class Btf {
         this.source = source;
         this.base = base;
         this.firstTypeId = base == null ? 1 : base.typeCount();
-        this.types = List.copyOf(types);
+        this.types = types;
         this.strings = strings;
     }
 
@@ -50,9 +50,27 @@ public final class Btf {
         BtfStrings strings = new BtfStrings(base == null ? null : base.strings, stringSection);
         int firstId = base == null ? 1 : base.typeCount();
         List<BtfType> types = BtfTypeReader.read(header.typeSection(in), strings, firstId);
-        Btf btf = new Btf(source, base, types, strings);
+        Btf btf = new Btf(source, base, List.copyOf(types), strings);
         BtfReferenceCheck.check(in, btf);
         return btf;
+    }
+
+    /**
+     * Parses a large stand-alone BTF, such as the kernel's {@code /sys/kernel/btf/vmlinux}, for
+     * lookups: only the layout of the type section is checked now; each type is decoded and
+     * checked when first used (so an error in it is reported then), and names are found through
+     * an index of the raw string table. Costs a few ms where {@link #parse} takes ~100.
+     */
+    public static Btf parseIndexed(String source, byte[] btf) {
+        ByteSlice in = ByteSlice.of(source, btf);
+        BtfHeader header = BtfHeader.read(in);
+        ByteSlice stringSection = header.stringSection(in);
+        checkStringSection(stringSection, false);
+        BtfStrings strings = new BtfStrings(null, stringSection);
+        BtfTypeIndex types = new BtfTypeIndex(header.typeSection(in), strings, 1);
+        Btf parsed = new Btf(source, null, types, strings);
+        types.owner(parsed);
+        return parsed;
     }
 
     private static void checkStringSection(ByteSlice table, boolean split) {
@@ -145,7 +163,7 @@ public final class Btf {
         if (base != null) {
             result.addAll(base.findAllByName(name));
         }
-        int[] own = nameIndex().get(name);
+        int[] own = types instanceof BtfTypeIndex index ? index.idsNamed(name) : nameIndex().get(name);
         if (own != null) {
             for (int id : own) {
                 result.add(id);

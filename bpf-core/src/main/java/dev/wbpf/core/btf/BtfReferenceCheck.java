@@ -21,6 +21,11 @@ final class BtfReferenceCheck {
         new BtfReferenceCheck(source, btf).checkAll();
     }
 
+    /** Checks one type, for BTF whose types are decoded on first use ({@link Btf#parseIndexed}). */
+    static void checkOne(ByteSlice source, Btf btf, int id, BtfType type) {
+        new BtfReferenceCheck(source, btf).checkType(id, type);
+    }
+
     private void checkAll() {
         List<BtfType> own = btf.types();
         for (int i = 0; i < own.size(); i++) {

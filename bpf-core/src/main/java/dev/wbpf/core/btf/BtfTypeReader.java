@@ -35,6 +35,63 @@ final class BtfTypeReader {
         return new BtfTypeReader(section, strings, firstId).readAll();
     }
 
+    /**
+     * Where each type of {@code section} starts, without decoding any: checks only that every
+     * type's kind is known and that its records fit, so that {@link #readAt} can decode any one later.
+     * Reads {@code bytes} (the section's, copied) directly: it runs once over ~127k kernel types,
+     * mostly before the JIT has compiled it.
+     */
+    static int[] offsets(ByteSlice section, byte[] bytes, int firstId) {
+        int length = bytes.length;
+        int[] offsets = new int[Math.max(16, length / 64)];
+        int count = 0;
+        int pos = 0;
+        while (pos < length) {
+            int id = firstId + count;
+            if (id > MAX_TYPE_ID) {
+                throw section.fail("more than " + MAX_TYPE_ID + " BTF types");
+            }
+            if (length - pos < TYPE_HEADER) {
+                throw section.fail("type [" + id + "]: header runs past the end of the type section");
+            }
+            int vlen = (bytes[pos + 4] & 0xff) | (bytes[pos + 5] & 0xff) << 8;
+            int code = bytes[pos + 7] & 0x1f;
+            BtfKind kind = BtfKind.ofCode(code);
+            if (kind == null) {
+                throw section.fail("type [" + id + "]: unknown BTF kind " + code);
+            }
+            long size = TYPE_HEADER + trailingBytes(kind, vlen);
+            if (length - pos < size) {
+                throw section.fail("type [" + id + "]: its " + size + " bytes run past the end of the type section");
+            }
+            if (count == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, count * 2);
+            }
+            offsets[count++] = pos;
+            pos += (int) size;
+        }
+        return java.util.Arrays.copyOf(offsets, count);
+    }
+
+    /** The bytes after the 12-byte header: what {@link #decodeType()} consumes for this kind. */
+    private static long trailingBytes(BtfKind kind, int vlen) {
+        return switch (kind) {
+            case INT, VAR, DECL_TAG -> 4;
+            case ARRAY -> 12;
+            case STRUCT, UNION, ENUM64, DATASEC -> 12L * vlen;
+            case ENUM, FUNC_PROTO -> 8L * vlen;
+            case PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG, FUNC, FLOAT, VOID -> 0;
+        };
+    }
+
+    /** Decodes the type that starts at {@code offset} (one of {@link #offsets}) and has id {@code id}. */
+    static BtfType readAt(ByteSlice section, BtfStrings strings, int offset, int id) {
+        BtfTypeReader reader = new BtfTypeReader(section, strings, id);
+        reader.pos = offset;
+        reader.id = id;
+        return reader.readType();
+    }
+
     private List<BtfType> readAll() {
         // Every type takes at least 12 bytes, so this bounds the list by the input size.
         List<BtfType> types = new ArrayList<>(in.length() / TYPE_HEADER);

@@ -75,6 +75,22 @@ class BtfCorruptInputTest {
     }
 
     @Test
+    void indexedBtfChecksTheLayoutAtOnceAndEachTypeWhenFirstUsed() {
+        byte[] good = btf(INT);
+        rejects("type [1]: unknown BTF kind 20", () -> Btf.parseIndexed(FILE, patched(good, b -> b[24 + 7] = 20)));
+        byte[] struct = btf(new BtfType.Struct("s", 4, List.of(), false));
+        rejects("type [1]", () -> Btf.parseIndexed(FILE, patched(struct, b -> putU32(b, 24 + 4, 4L << 24 | 0xffff))));
+        Btf dangling = Btf.parseIndexed(FILE, btf(INT, new BtfType.Ptr("", 7)));
+        assertEquals(INT, dangling.type(1));
+        rejects("refers to type [7]", () -> dangling.type(2));
+        rejects("refers to type [7]", () -> dangling.type(2)); // a bad type is never kept as if checked
+        Btf badFunc = Btf.parseIndexed(FILE, btf(INT, new BtfType.Func("f", 1, BtfType.Linkage.GLOBAL)));
+        rejects("not a FUNC_PROTO", () -> badFunc.findByNameAndKind("f", BtfKind.FUNC));
+        Btf selfFunc = Btf.parseIndexed(FILE, btf(new BtfType.Func("f", 1, BtfType.Linkage.GLOBAL)));
+        rejects("not a FUNC_PROTO", () -> selfFunc.type(1)); // its check finds it, and does not loop
+    }
+
+    @Test
     void typeSection() {
         byte[] good = btf(INT);
         rejects("type [1]: unknown BTF kind 20", patched(good, b -> b[24 + 7] = 20));

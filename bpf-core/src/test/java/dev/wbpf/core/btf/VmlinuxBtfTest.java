@@ -58,6 +58,26 @@ class VmlinuxBtfTest {
     }
 
     @Test
+    void indexedParseGivesTheSameTypesAndNames() {
+        long start = System.nanoTime();
+        Btf indexed = Btf.parseIndexed(VMLINUX.toString(), raw);
+        int task = indexed.findByNameAndKind("task_struct", BtfKind.STRUCT).orElseThrow();
+        System.out.printf("vmlinux BTF: indexed and task_struct found in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        assertEquals(vmlinux.findByNameAndKind("task_struct", BtfKind.STRUCT).orElseThrow(), task);
+        assertEquals(vmlinux.typeCount(), indexed.typeCount());
+        for (int id = 0; id < vmlinux.typeCount(); id++) {
+            assertEquals(vmlinux.type(id), indexed.type(id), "[" + id + "]");
+            String name = vmlinux.type(id).name();
+            if (id % 5 == 0 && !name.isEmpty()) {
+                assertEquals(vmlinux.findAllByName(name), indexed.findAllByName(name), name);
+            }
+        }
+        assertTrue(indexed.findAllByName("no_such_type_in_any_kernel").isEmpty());
+        assertTrue(indexed.findAllByName("").isEmpty());
+        assertArrayEquals(raw, indexed.toBytes());
+    }
+
+    @Test
     void wellKnownKernelTypes() {
         int listHead = vmlinux.findByNameAndKind("list_head", BtfKind.STRUCT).orElseThrow();
         assertEquals(16, vmlinux.sizeOf(listHead));

@@ -1,5 +1,6 @@
 package dev.wbpf.kernel.loader;
 
+import dev.wbpf.core.StartupTrace;
 import dev.wbpf.core.btf.Btf;
 import dev.wbpf.kernel.KernelException;
 import java.io.IOException;
@@ -7,7 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The running kernel's BTF ({@code /sys/kernel/btf/vmlinux}), parsed once per JVM on first use. */
+/**
+ * The running kernel's BTF ({@code /sys/kernel/btf/vmlinux}), read once per JVM on first use and
+ * indexed rather than decoded: CO-RE and attach lookups touch a few hundred of its ~150,000 types.
+ */
 public final class VmlinuxBtf {
     public static final Path PATH = Path.of("/sys/kernel/btf/vmlinux");
 
@@ -23,7 +27,9 @@ public final class VmlinuxBtf {
                         + " programs need it");
             }
             try {
-                return Btf.parse(PATH.toString(), Files.readAllBytes(PATH));
+                Btf btf = Btf.parseIndexed(PATH.toString(), Files.readAllBytes(PATH));
+                StartupTrace.mark("kernel BTF parsed (" + PATH + ")");
+                return btf;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + PATH, e);
             }
