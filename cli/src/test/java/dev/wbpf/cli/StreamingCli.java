@@ -25,6 +25,12 @@ final class StreamingCli implements AutoCloseable {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         exit = CompletableFuture.supplyAsync(() -> Main.run(args), r -> Thread.ofPlatform().daemon(true).start(r));
+        // a run that ends without printing the awaited line must not leave awaitLine waiting its whole timeout
+        exit.whenComplete((status, failure) -> {
+            synchronized (out) {
+                out.notifyAll();
+            }
+        });
     }
 
     static StreamingCli start(String... args) {

@@ -3,6 +3,7 @@ package dev.wbpf.kernel.link;
 import dev.wbpf.core.prog.AttachKind;
 import dev.wbpf.core.prog.AttachType;
 import dev.wbpf.kernel.Fd;
+import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.loader.KernelProgram;
 import dev.wbpf.kernel.sys.Bpf;
@@ -37,7 +38,18 @@ public final class XdpLink extends FdLink {
             throw new KernelException("network interface `" + interfaceName + "` does not exist", e.operation(),
                     e.errnoNumber(), "", e);
         }
-        Fd fd = Bpf.linkCreate(new LinkCreateRequest(program.fd().raw(), ifindex, AttachType.XDP.kernelValue(), flags, 0));
+        Fd fd;
+        try {
+            fd = Bpf.linkCreate(new LinkCreateRequest(program.fd().raw(), ifindex, AttachType.XDP.kernelValue(), flags, 0));
+        } catch (KernelException e) {
+            if (!e.is(Errno.EBUSY)) {
+                throw e;
+            }
+            // an interface takes one XDP program per mode; the kernel only says "busy"
+            throw new KernelException("cannot attach `" + program.name() + "` to " + interfaceName
+                    + ": another XDP program is already attached there (`bpftool net show dev " + interfaceName
+                    + "` shows it; detach it or use another interface)", e.operation(), e.errnoNumber(), "", e);
+        }
         return new XdpLink(fd, "xdp " + interfaceName + " (ifindex " + ifindex + ") <- " + program.name());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wbpf.core.object.BpfObjectSpec;
 import dev.wbpf.core.object.ProgramSpec;
 import dev.wbpf.core.prog.ProgramSection;
+import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.Fixtures;
@@ -139,6 +140,17 @@ class LinksTest {
                 assertEquals(5, count(object, XDP_UDP), "packets to other ports are not counted");
             }
             KernelObjects.assertGone(Bpf.ObjectKind.LINK, linkId, linksBefore);
+        }
+    }
+
+    @Test
+    void aSecondXdpProgramOnTheSameInterfaceIsRefusedWithTheReason() {
+        try (KernelObject object = KernelLoader.load(Fixtures.spec("links"));
+                XdpLink first = XdpLink.attach(object.program("count_udp"), "lo")) {
+            KernelException busy = assertThrows(KernelException.class,
+                    () -> XdpLink.attach(object.program("count_udp"), "lo"));
+            assertTrue(busy.is(Errno.EBUSY), busy.getMessage());
+            assertTrue(busy.getMessage().contains("another XDP program is already attached there"), busy.getMessage());
         }
     }
 
