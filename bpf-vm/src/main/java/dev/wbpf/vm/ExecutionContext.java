@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import dev.wbpf.vm.map.ArrayMap;
+import dev.wbpf.vm.map.ValueSlot;
 import dev.wbpf.vm.map.VmMap;
 import dev.wbpf.vm.memory.Memory;
 import dev.wbpf.vm.memory.Pointers;
@@ -54,6 +56,8 @@ public final class ExecutionContext {
     private final List<VmMap> innerMaps = new ArrayList<>();
     private CallbackInvoker callbacks;
     private long heldSpinLock;
+    private VmProgram slotsProgram;
+    private ValueSlot[] slots;
 
     /** Lets a helper ({@code bpf_loop}) run a function of the program; provided by the Machine. */
     interface CallbackInvoker {
@@ -191,12 +195,13 @@ public final class ExecutionContext {
             valueRegionBase = 0;
             return 0;
         }
+        ValueSlot[] slots = globalDataSlots(next);
         int base = 0;
         for (int i = 0; i < valueMaps.length; i++) {
             VmMap map = valueMaps[i];
-            var slot = map.find(new byte[map.keySize()], cpu);
+            ValueSlot slot = slots[i];
             boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
-            long pointer = memory.add(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`", slot.array(),
+            long pointer = memory.add(RegionKind.MAP_VALUE, map.valueRegionName(), slot.array(),
                     slot.offset(), slot.length(), writable, map);
             if (i == 0) {
                 base = Pointers.region(pointer);
@@ -204,6 +209,26 @@ public final class ExecutionContext {
         }
         valueRegionBase = base;
         return base;
+    }
+
+    /**
+     * Where the program's global data lives on this CPU. An array map's element never moves, so the
+     * slots of the last program bound are kept: runs of the same program skip the lookups.
+     */
+    private ValueSlot[] globalDataSlots(VmProgram next) {
+        if (next == slotsProgram) {
+            return slots;
+        }
+        VmMap[] valueMaps = next.directValueMaps();
+        ValueSlot[] found = new ValueSlot[valueMaps.length];
+        boolean stable = true;
+        for (int i = 0; i < valueMaps.length; i++) {
+            found[i] = valueMaps[i].find(new byte[valueMaps[i].keySize()], cpu);
+            stable &= valueMaps[i] instanceof ArrayMap;
+        }
+        slotsProgram = stable ? next : null;
+        slots = found;
+        return found;
     }
 
     int valueRegionBase() {

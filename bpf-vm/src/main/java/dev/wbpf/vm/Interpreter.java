@@ -22,6 +22,8 @@ import dev.wbpf.vm.memory.Pointers;
 public final class Interpreter implements Machine {
     /** Raw slot placed after the last instruction; its opcode 0x00 is not a valid instruction. */
     static final long FELL_OFF_END = 0;
+    /** r0..r10, padded to the 16 names a 4-bit register field can hold. */
+    private static final int REGISTER_FILE = 16;
 
     private final VmProgram program;
 
@@ -40,7 +42,7 @@ public final class Interpreter implements Machine {
         int mark = memory.mark();
         try {
             ctx.beginRun(program, Interpreter::invokeCallback);
-            long r0 = run(ctx, program, 0, 0);
+            long r0 = run(ctx, program, 0, 0, ctx.registers);
             return ctx.abortedByPacketLoad ? 0 : r0;
         } catch (VmException e) {
             throw e;
@@ -62,34 +64,35 @@ public final class Interpreter implements Machine {
         if (depth >= ExecutionContext.MAX_FRAMES) {
             throw new CallDepthExceeded(ctx.instruction, ExecutionContext.MAX_FRAMES);
         }
-        long[] r = ctx.registers;
-        long[] saved = new long[11];
-        System.arraycopy(r, 0, saved, 0, 11);
+        long[] arguments = new long[REGISTER_FILE];
+        arguments[1] = r1;
+        arguments[2] = r2;
+        arguments[3] = r3;
+        arguments[4] = r4;
+        arguments[5] = r5;
         int savedInsn = ctx.instruction;
         int savedDepth = ctx.depth;
-        r[1] = r1;
-        r[2] = r2;
-        r[3] = r3;
-        r[4] = r4;
-        r[5] = r5;
         try {
-            return run(ctx, prog, entry, depth);
+            return run(ctx, prog, entry, depth, arguments);
         } finally {
-            System.arraycopy(saved, 0, r, 0, 11);
             ctx.instruction = savedInsn;
             ctx.depth = savedDepth;
         }
     }
 
     /**
-     * Runs from {@code pc} in frame {@code baseDepth} until that frame exits; returns r0.
-     * The budget lives in a local and is written back around helper calls.
+     * Runs from {@code pc} in frame {@code baseDepth} until that frame exits; returns r0 and leaves
+     * the registers in {@code registers}. The budget lives in a local and is written back around
+     * helper calls. The register file is a local array of 16: the JIT then knows its length, and
+     * the 4-bit register fields index it without a range check (r11..r15 are never valid
+     * encodings; {@link VmProgram#prepare} refuses them).
      */
-    private static long run(ExecutionContext ctx, VmProgram prog, int pc, int baseDepth) {
+    private static long run(ExecutionContext ctx, VmProgram prog, int pc, int baseDepth, long[] registers) {
         long[] code = prog.code();
         long[] imm64 = prog.imm64();
         HelperTable helpers = prog.helpers();
-        final long[] r = ctx.registers;
+        final long[] r = new long[REGISTER_FILE];
+        System.arraycopy(registers, 0, r, 0, 11);
         final Memory mem = ctx.memory();
         int depth = baseDepth;
         int valueBase = ctx.valueRegionBase();
@@ -277,6 +280,7 @@ public final class Interpreter implements Machine {
                 case 0x95 -> {
                     if (depth == baseDepth) {
                         ctx.remainingBudget = remaining;
+                        System.arraycopy(r, 0, registers, 0, 11);
                         return r[0];
                     }
                     depth--;

@@ -26,7 +26,7 @@ final class MapHelpers {
             return 0;
         }
         boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
-        return ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
+        return ctx.memory().addShared(RegionKind.MAP_VALUE, map.valueRegionName(),
                 slot.array(), slot.offset(), slot.length(), writable, map);
     }
 

@@ -31,7 +31,7 @@ public final class ArrayMap extends VmMap {
     }
 
     private static long index(byte[] key) {
-        return ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffff_ffffL;
+        return (key[0] & 0xffL) | (key[1] & 0xffL) << 8 | (key[2] & 0xffL) << 16 | (key[3] & 0xffL) << 24;
     }
 
     @Override
