@@ -41,7 +41,11 @@ public final class ArrayMap extends VmMap {
 
     @Override
     public ValueSlot find(byte[] key, int cpu) {
-        long index = index(key);
+        return element(index(key), cpu);
+    }
+
+    /** The value at {@code index} (a u32 key) that {@code cpu} sees, or null past the last element. */
+    public ValueSlot element(long index, int cpu) {
         if (index >= maxEntries()) {
             return null;
         }
