@@ -9,6 +9,7 @@ import dev.wbpf.vm.memory.RegionKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * Everything one run needs besides the program: registers, the 8 stack frames, the region table,
@@ -54,15 +55,9 @@ public final class ExecutionContext {
     private VmProgram program;
     private int valueRegionBase;
     private final List<VmMap> innerMaps = new ArrayList<>();
-    private CallbackInvoker callbacks;
     private long heldSpinLock;
     private VmProgram slotsProgram;
     private ValueSlot[] slots;
-
-    /** Lets a helper ({@code bpf_loop}) run a function of the program; provided by the Machine. */
-    interface CallbackInvoker {
-        long invoke(ExecutionContext context, int entry, long r1, long r2, long r3, long r4, long r5);
-    }
 
     public ExecutionContext(int cpu, HostEnvironment environment) {
         this.cpu = cpu;
@@ -170,7 +165,28 @@ public final class ExecutionContext {
 
     // ---- used by the Machine ----
 
-    void beginRun(VmProgram first, CallbackInvoker invoker) {
+    /**
+     * One run of {@code first} by {@code body} (which returns r0): sets up the run, turns anything
+     * but the VM's own exceptions into a {@link VmInternalError} naming the instruction, and
+     * forgets the run's regions afterwards. Callbacks of helpers always run on the interpreter.
+     */
+    long runGuarded(VmProgram first, ToLongFunction<ExecutionContext> body) {
+        int mark = memory.mark();
+        try {
+            beginRun(first);
+            long r0 = body.applyAsLong(this);
+            return abortedByPacketLoad ? 0 : r0;
+        } catch (VmException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new VmInternalError(instruction, e);
+        } finally {
+            endRun();
+            memory.truncate(mark);
+        }
+    }
+
+    void beginRun(VmProgram first) {
         Arrays.fill(registers, 0);
         System.arraycopy(arguments, 1, registers, 1, 5);
         // Frames an earlier run used may hold its data; the program must not read it.
@@ -181,7 +197,6 @@ public final class ExecutionContext {
         tailCalls = 0;
         mayGotoRemaining = MAY_GOTO_ITERATIONS;
         abortedByPacketLoad = false;
-        callbacks = invoker;
         innerMaps.clear();
         heldSpinLock = 0;
         bind(first);
@@ -244,7 +259,6 @@ public final class ExecutionContext {
     }
 
     void endRun() {
-        callbacks = null;
         if (heldSpinLock != 0) {
             releaseSpinLock();
         }
@@ -289,7 +303,7 @@ public final class ExecutionContext {
         if (!Pointers.isFunction(functionPointer)) {
             throw new HelperFault(instruction, "callback 0x" + Long.toHexString(functionPointer) + " is not a function pointer");
         }
-        return callbacks.invoke(this, Pointers.offset(functionPointer), r1, r2, r3, r4, r5);
+        return Interpreter.invokeCallback(this, Pointers.offset(functionPointer), r1, r2, r3, r4, r5);
     }
 
     /** Remembers the spin lock this run holds (the kernel allows one at a time). */

@@ -1,11 +1,22 @@
 package dev.wbpf.vm;
 
+import static dev.wbpf.vm.InstructionSemantics.atomic;
+import static dev.wbpf.vm.InstructionSemantics.cannotExecute;
+import static dev.wbpf.vm.InstructionSemantics.div32;
+import static dev.wbpf.vm.InstructionSemantics.div64;
+import static dev.wbpf.vm.InstructionSemantics.fellOffTheEnd;
+import static dev.wbpf.vm.InstructionSemantics.legacyLoad;
+import static dev.wbpf.vm.InstructionSemantics.legacyLoadWidth;
+import static dev.wbpf.vm.InstructionSemantics.mod32;
+import static dev.wbpf.vm.InstructionSemantics.mod64;
+import static dev.wbpf.vm.InstructionSemantics.swap;
+import static dev.wbpf.vm.InstructionSemantics.unknownHelper;
+
 import dev.wbpf.vm.helper.Helper;
 import dev.wbpf.vm.helper.HelperIds;
 import dev.wbpf.vm.helper.HelperTable;
 import dev.wbpf.vm.map.ProgArrayMap;
 import dev.wbpf.vm.map.VmMap;
-import dev.wbpf.vm.memory.AtomicOp;
 import dev.wbpf.vm.memory.Memory;
 import dev.wbpf.vm.memory.Pointers;
 
@@ -38,23 +49,15 @@ public final class Interpreter implements Machine {
 
     @Override
     public long execute(ExecutionContext ctx) {
-        Memory memory = ctx.memory();
-        int mark = memory.mark();
-        try {
-            ctx.beginRun(program, Interpreter::invokeCallback);
-            long r0 = run(ctx, program, 0, 0, ctx.registers);
-            return ctx.abortedByPacketLoad ? 0 : r0;
-        } catch (VmException e) {
-            throw e;
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new VmInternalError(ctx.instruction, e);
-        } finally {
-            ctx.endRun();
-            memory.truncate(mark);
-        }
+        return ctx.runGuarded(program, Interpreter::runProgram);
     }
 
-    private static long invokeCallback(ExecutionContext ctx, int entry, long r1, long r2, long r3, long r4, long r5) {
+    private static long runProgram(ExecutionContext ctx) {
+        return run(ctx, ctx.program(), 0, 0, ctx.registers);
+    }
+
+    /** Runs a callback ({@code bpf_loop}) of the running program; every machine's helpers use it. */
+    static long invokeCallback(ExecutionContext ctx, int entry, long r1, long r2, long r3, long r4, long r5) {
         VmProgram prog = ctx.program();
         if (!prog.isFunctionEntry(entry)) {
             throw new HelperFault(ctx.instruction, "callback target " + entry + " is not a function of the program");
@@ -254,7 +257,7 @@ public final class Interpreter implements Machine {
                     } else {
                         Helper helper = helpers.get(imm);
                         if (helper == null) {
-                            throw new HelperFault(pc, "unknown helper " + helpers.name(imm) + " (the VM implements no helper with this number)");
+                            throw unknownHelper(pc, helpers, imm);
                         }
                         ctx.instruction = pc;
                         ctx.remainingBudget = remaining;
@@ -302,12 +305,14 @@ public final class Interpreter implements Machine {
                     r[dst] = value;
                     pc++;
                 }
-                case 0x20 -> { if (!legacyLoad(ctx, r, pc, imm, 4)) return abort(ctx); }
-                case 0x28 -> { if (!legacyLoad(ctx, r, pc, imm, 2)) return abort(ctx); }
-                case 0x30 -> { if (!legacyLoad(ctx, r, pc, imm, 1)) return abort(ctx); }
-                case 0x40 -> { if (!legacyLoad(ctx, r, pc, (int) r[src] + imm, 4)) return abort(ctx); }
-                case 0x48 -> { if (!legacyLoad(ctx, r, pc, (int) r[src] + imm, 2)) return abort(ctx); }
-                case 0x50 -> { if (!legacyLoad(ctx, r, pc, (int) r[src] + imm, 1)) return abort(ctx); }
+                case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> {
+                    long value = legacyLoad(ctx, pc, (insn & 0x40) == 0 ? imm : (int) r[src] + imm, legacyLoadWidth((int) insn & 0xff));
+                    if (value < 0) {
+                        ctx.abortedByPacketLoad = true;
+                        return 0;
+                    }
+                    r[0] = value;
+                }
                 // ---------------- loads ----------------
                 case 0x61 -> r[dst] = mem.load32(r[src] + off, pc);
                 case 0x69 -> r[dst] = mem.load16(r[src] + off, pc);
@@ -325,11 +330,17 @@ public final class Interpreter implements Machine {
                 case 0x6b -> mem.store16(r[dst] + off, r[src], pc);
                 case 0x73 -> mem.store8(r[dst] + off, r[src], pc);
                 case 0x7b -> mem.store64(r[dst] + off, r[src], pc);
-                case 0xc3 -> atomic(mem, r, pc, dst, src, off, imm, false);
-                case 0xdb -> atomic(mem, r, pc, dst, src, off, imm, true);
+                case 0xc3, 0xdb -> {
+                    long old = atomic(mem, pc, r[dst] + off, r[src], r[0], imm, ((int) insn & 0xff) == 0xdb);
+                    if ((imm & ~1) == 0xf0) {
+                        r[0] = old; // cmpxchg; the 32-bit form's old value is zero-extended
+                    } else if ((imm & 1) != 0) {
+                        r[src] = old;
+                    }
+                }
                 default -> throw (insn == FELL_OFF_END && pc == code.length - 1)
-                        ? new InvalidProgramException(pc, "execution fell through past the last instruction")
-                        : new InvalidProgramException(pc, String.format("opcode 0x%02x cannot be executed", (int) insn & 0xff));
+                        ? fellOffTheEnd(pc)
+                        : cannotExecute(pc, (int) insn & 0xff);
             }
             pc++;
         }
@@ -366,87 +377,5 @@ public final class Interpreter implements Machine {
         }
         ctx.tailCalls++;
         return next;
-    }
-
-    /** LD_ABS/LD_IND: big-endian load from the legacy packet into r0; false when outside it. */
-    private static boolean legacyLoad(ExecutionContext ctx, long[] r, int pc, int offset, int width) {
-        long packet = ctx.legacyPacket();
-        if (packet == 0) {
-            throw new MemoryFault(pc, "LD_ABS/LD_IND without a packet (only socket filter and tc programs have one)");
-        }
-        if (offset < 0 || offset > ctx.legacyPacketLength() - width) {
-            return false;
-        }
-        Memory mem = ctx.memory();
-        long at = packet + offset;
-        r[0] = switch (width) {
-            case 1 -> mem.load8(at, pc);
-            case 2 -> Short.reverseBytes((short) mem.load16(at, pc)) & 0xffffL;
-            default -> Integer.reverseBytes((int) mem.load32(at, pc)) & 0xffff_ffffL;
-        };
-        return true;
-    }
-
-    private static long abort(ExecutionContext ctx) {
-        ctx.abortedByPacketLoad = true;
-        return 0;
-    }
-
-    private static void atomic(Memory mem, long[] r, int pc, int dst, int src, int off, int imm, boolean wide) {
-        boolean fetch = (imm & 1) != 0;
-        AtomicOp op = switch (imm & ~1) {
-            case 0x00 -> AtomicOp.ADD;
-            case 0x40 -> AtomicOp.OR;
-            case 0x50 -> AtomicOp.AND;
-            case 0xa0 -> AtomicOp.XOR;
-            case 0xe0 -> AtomicOp.XCHG;
-            case 0xf0 -> AtomicOp.CMPXCHG;
-            default -> throw new InvalidProgramException(pc, "atomic operation 0x" + Integer.toHexString(imm));
-        };
-        long operand = wide ? r[src] : r[src] & 0xffff_ffffL;
-        long old = mem.atomic(op, wide, r[dst] + off, operand, r[0], pc);
-        if (op == AtomicOp.CMPXCHG) {
-            r[0] = old; // 32-bit form: old value zero-extended
-        } else if (fetch) {
-            r[src] = old;
-        }
-    }
-
-    // ---- arithmetic with BPF's answers where Java would throw or differ ----
-
-    static long div64(long a, long b, int signed) {
-        if (b == 0) {
-            return 0;
-        }
-        return signed == 1 ? a / b : Long.divideUnsigned(a, b); // Long.MIN_VALUE / -1 == Long.MIN_VALUE in Java
-    }
-
-    static long mod64(long a, long b, int signed) {
-        if (b == 0) {
-            return a;
-        }
-        return signed == 1 ? a % b : Long.remainderUnsigned(a, b); // % truncates: sign of the dividend
-    }
-
-    static long div32(int a, int b, int signed) {
-        if (b == 0) {
-            return 0;
-        }
-        return (signed == 1 ? a / b : Integer.divideUnsigned(a, b)) & 0xffff_ffffL;
-    }
-
-    static long mod32(int a, int b, int signed) {
-        if (b == 0) {
-            return a & 0xffff_ffffL;
-        }
-        return (signed == 1 ? a % b : Integer.remainderUnsigned(a, b)) & 0xffff_ffffL;
-    }
-
-    static long swap(long value, int width) {
-        return switch (width) {
-            case 16 -> Short.reverseBytes((short) value) & 0xffffL;
-            case 32 -> Integer.reverseBytes((int) value) & 0xffff_ffffL;
-            default -> Long.reverseBytes(value);
-        };
     }
 }
