@@ -198,6 +198,21 @@ class ContextTest {
     }
 
     @Test
+    void xdpTestRunRepeatsSeeZeroedHeadRoomAfterAnEarlierRunWroteIntoIt() {
+        // grow the head by 4 (those bytes come from the head room), return the first byte and
+        // overwrite it with 0xff; every repeat starts from a fresh frame, so it reads 0 each time
+        VmProgram program = VmProgram.prepare("xdp", ProgramType.XDP, asm()
+                .mov64Reg(6, 1).mov64Imm(2, -4).call(HelperIds.XDP_ADJUST_HEAD)
+                .ldxw(2, 6, 0).ldxb(0, 2, 0).st(0x10, 2, 0, 0xff)
+                .raw(0x95, 0, 0, 0, 0).build(), List.of(), HelperTable.standard());
+        var result = dev.wbpf.vm.testrun.TestRun.run(engine.machineFor(program),
+                dev.wbpf.vm.testrun.TestRunInput.ofData(frame(40)).withRepeat(3), Vm.quietEnvironment());
+        assertEquals(0, result.retval());
+        assertEquals(44, result.dataOut().length);
+        assertEquals((byte) 0xff, result.dataOut()[0]);
+    }
+
+    @Test
     void xdpTestRunWithMetadataAndAdjustedHead() {
         VmProgram program = VmProgram.prepare("xdp", ProgramType.XDP, asm()
                 .mov64Reg(6, 1).mov64Imm(2, 4).call(HelperIds.XDP_ADJUST_HEAD)
