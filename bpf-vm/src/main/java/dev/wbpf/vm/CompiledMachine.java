@@ -31,15 +31,19 @@ final class CompiledMachine implements Machine {
     // ---- called by generated code ----
 
     /** Helper {@code id} called by instruction {@code pc}; the caller saved the budget in the context. */
-    static long callHelper(ExecutionContext ctx, int pc, int id, long r1, long r2, long r3, long r4, long r5) {
+    static long callHelper(ExecutionContext ctx, int pc, int id, int depth, long r1, long r2, long r3, long r4, long r5) {
         HelperTable helpers = ctx.program().helpers();
         Helper helper = helpers.get(id);
         if (helper == null) {
             throw InstructionSemantics.unknownHelper(pc, helpers, id);
         }
         ctx.instruction = pc;
-        ctx.depth = 0;
+        ctx.depth = depth;
         return helper.call(ctx, r1, r2, r3, r4, r5);
+    }
+
+    static CallDepthExceeded callDepthExceeded(int pc) {
+        return new CallDepthExceeded(pc, ExecutionContext.MAX_FRAMES);
     }
 
     static BudgetExhausted budgetExhausted(ExecutionContext ctx, int pc) {

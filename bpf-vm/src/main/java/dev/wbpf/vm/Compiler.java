@@ -14,11 +14,14 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
@@ -32,10 +35,15 @@ import java.util.function.ToLongFunction;
  * charged once per basic block, on entry, with the block's instruction count: a run stops at the
  * same total, but at the start of the block in which the interpreter would have stopped.
  *
- * <p>What it leaves to the interpreter ({@link #unsupported}): bpf-to-bpf calls, callx, function
- * pointers (callbacks), tail calls, and programs whose generated method would be larger than
- * HotSpot compiles ({@value #MAX_BYTECODE} bytes of bytecode; it would then run slower than the
- * interpreter).
+ * <p>Each BPF function (the entry and every bpf-to-bpf call or callback target) becomes a static
+ * method taking the context and the call depth; a call passes r0..r9 through the context's
+ * register array and gets r0..r5 back the same way, while the caller's r6..r9 stay in its own
+ * locals. Callbacks of helpers ({@code bpf_loop}) run on the interpreter, as in the interpreter.
+ *
+ * <p>What it leaves to the interpreter ({@link #unsupported}): tail calls, jumps that leave their
+ * function, functions that run off their end into the next one, and programs with a method larger
+ * than HotSpot compiles ({@value #MAX_BYTECODE} bytes of bytecode; it would then run slower than
+ * the interpreter).
  */
 public final class Compiler {
     private Compiler() {}
@@ -52,6 +60,8 @@ public final class Compiler {
     private static final ClassDesc CD_INTEGER_BOX = ClassDesc.of("java.lang.Integer");
     private static final ClassDesc CD_INVALID = ClassDesc.of("dev.wbpf.vm.InvalidProgramException");
     private static final ClassDesc CD_BUDGET = ClassDesc.of("dev.wbpf.vm.BudgetExhausted");
+    private static final ClassDesc CD_PROGRAM = ClassDesc.of("dev.wbpf.vm.VmProgram");
+    private static final ClassDesc CD_DEPTH_EXCEEDED = ClassDesc.of("dev.wbpf.vm.CallDepthExceeded");
     private static final ClassDesc CD_GENERATED = ClassDesc.of("dev.wbpf.vm.CompiledBpfProgram");
     private static final MethodTypeDesc MTD_LOAD = MethodTypeDesc.of(CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MTD_STORE = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int);
@@ -65,7 +75,7 @@ public final class Compiler {
             return new Interpreter(program);
         }
         byte[] bytes = new Generator(program).generate();
-        if (codeLength(bytes) > MAX_BYTECODE) {
+        if (longestMethod(bytes) > MAX_BYTECODE) {
             return new Interpreter(program);
         }
         return new CompiledMachine(program, define(program, bytes));
@@ -80,33 +90,47 @@ public final class Compiler {
     public static String unsupported(VmProgram program) {
         long[] code = program.code();
         int n = program.size();
+        int[] functionEnd = functionEnds(program);
+        int functionStart = 0;
         for (int pc = 0; pc < n; pc++) {
+            if (program.isFunctionEntry(pc)) {
+                functionStart = pc;
+            }
             long insn = code[pc];
             int opcode = (int) insn & 0xff;
-            int src = (int) (insn >>> 12) & 0xf;
-            int imm = (int) (insn >>> 32);
-            if (opcode == 0x85 && src == 1) {
-                return "bpf-to-bpf calls";
-            }
-            if (opcode == 0x85 && imm == HelperIds.TAIL_CALL) {
+            int width = opcode == 0x18 ? 2 : 1;
+            if (opcode == 0x85 && ((insn >>> 12) & 0xf) != 1 && (int) (insn >>> 32) == HelperIds.TAIL_CALL) {
                 return "tail calls";
             }
-            if (opcode == 0x8d) {
-                return "callx";
+            if (opcode == 0x18 && program.isFunctionEntry(pc + 1)) {
+                return "a function entry inside a 64-bit immediate load";
             }
-            if (opcode == 0x18) {
-                if (src == 4) {
-                    return "function pointers (callbacks)";
-                }
-                pc++;
-            } else {
-                int target = jumpTarget(insn, pc);
-                if (target != NO_JUMP && (target < 0 || target > n)) {
-                    return "a jump outside the program";
-                }
+            int target = jumpTarget(insn, pc);
+            if (target != NO_JUMP && (target < functionStart || target > functionEnd[pc]
+                    || (target == functionEnd[pc] && target != n))) {
+                return "a jump out of its function";
             }
+            boolean endsFunction = pc + width < n && program.isFunctionEntry(pc + width);
+            if (endsFunction && opcode != 0x95 && opcode != 0x05 && opcode != 0x06) {
+                return "a function that runs on into the next one";
+            }
+            pc += width - 1;
         }
         return null;
+    }
+
+    /** For each slot, the first slot after its function (the next function entry, or the program's end). */
+    private static int[] functionEnds(VmProgram program) {
+        int n = program.size();
+        int[] end = new int[n];
+        int next = n;
+        for (int pc = n - 1; pc >= 0; pc--) {
+            end[pc] = next;
+            if (program.isFunctionEntry(pc)) {
+                next = pc;
+            }
+        }
+        return end;
     }
 
     private static final int NO_JUMP = Integer.MIN_VALUE;
@@ -128,13 +152,12 @@ public final class Compiler {
         return pc + 1 + (short) (insn >>> 16);
     }
 
-    private static int codeLength(byte[] bytes) {
+    private static int longestMethod(byte[] bytes) {
+        int longest = 0;
         for (MethodModel method : ClassFile.of().parse(bytes).methods()) {
-            if (method.methodName().equalsString("applyAsLong")) {
-                return ((CodeAttribute) method.code().orElseThrow()).codeLength();
-            }
+            longest = Math.max(longest, ((CodeAttribute) method.code().orElseThrow()).codeLength());
         }
-        throw new IllegalStateException("generated class has no applyAsLong");
+        return longest;
     }
 
     @SuppressWarnings("unchecked")
@@ -150,13 +173,16 @@ public final class Compiler {
 
     /** Emits the class for one program. */
     private static final class Generator {
-        // Local variable slots of applyAsLong(Object): 0 this, 1 the argument.
-        private static final int CTX = 2;
-        private static final int REGISTERS = 3; // r0..r10, two slots each
+        // Local variable slots of each function's method f<entry>(ExecutionContext, int depth).
+        private static final int CTX = 0;
+        private static final int DEPTH = 1;
+        private static final int REGISTERS = 2; // r0..r10, two slots each
         private static final int MEMORY = REGISTERS + 22;
         private static final int REMAINING = MEMORY + 1;
         private static final int VALUE_BASE = REMAINING + 2;
         private static final int REGISTER_ARRAY = VALUE_BASE + 2;
+        private static final int CALLX_ENTRY = REGISTER_ARRAY + 1;
+        private static final MethodTypeDesc MTD_FUNCTION = MethodTypeDesc.of(CD_long, CD_CONTEXT, CD_int);
 
         private final VmProgram program;
         private final long[] code;
@@ -173,15 +199,17 @@ public final class Compiler {
             this.imm64 = program.imm64();
             this.n = program.size();
             this.leader = new boolean[n + 1];
-            leader[0] = true;
             for (int pc = 0; pc < n; pc++) {
                 long insn = code[pc];
-                if (((int) insn & 0xff) == 0x18) {
+                int opcode = (int) insn & 0xff;
+                if (program.isFunctionEntry(pc)) {
+                    leader[pc] = true;
+                }
+                if (opcode == 0x18) {
                     pc++;
                     continue;
                 }
                 int target = jumpTarget(insn, pc);
-                int opcode = (int) insn & 0xff;
                 if (target != NO_JUMP) {
                     leader[target] = true;
                     leader[pc + 1] = true;
@@ -191,16 +219,32 @@ public final class Compiler {
             }
         }
 
+        private static String functionName(int entry) {
+            return "f" + entry;
+        }
+
         byte[] generate() {
             return ClassFile.of().build(CD_GENERATED, cls -> {
                 cls.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
                 cls.withInterfaceSymbols(CD_TO_LONG);
                 cls.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC,
                         b -> b.aload(0).invokespecial(CD_Object, INIT_NAME, MTD_void).return_());
-                cls.withMethodBody("applyAsLong", MethodTypeDesc.of(CD_long, CD_Object), ClassFile.ACC_PUBLIC, b -> {
-                    c = b;
-                    body();
-                });
+                cls.withMethodBody("applyAsLong", MethodTypeDesc.of(CD_long, CD_Object), ClassFile.ACC_PUBLIC,
+                        b -> b.aload(1).checkcast(CD_CONTEXT).iconst_0().invokestatic(CD_GENERATED, functionName(0), MTD_FUNCTION).lreturn());
+                for (int entry = 0; entry < n; entry++) {
+                    if (program.isFunctionEntry(entry)) {
+                        int start = entry;
+                        int end = entry + 1;
+                        while (end < n && !program.isFunctionEntry(end)) {
+                            end++;
+                        }
+                        int stop = end;
+                        cls.withMethodBody(functionName(start), MTD_FUNCTION, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC, b -> {
+                            c = b;
+                            function(start, stop);
+                        });
+                    }
+                }
             });
         }
 
@@ -208,21 +252,27 @@ public final class Compiler {
             return REGISTERS + 2 * r;
         }
 
-        private void body() {
+        /** The method of the function at slots [start, end). */
+        private void function(int start, int end) {
             labels = new Label[n + 1];
-            for (int i = 0; i <= n; i++) {
+            for (int i = start; i <= end; i++) {
                 labels[i] = c.newLabel();
             }
             exit = c.newLabel();
-            c.aload(1).checkcast(CD_CONTEXT).astore(CTX);
             c.aload(CTX).invokevirtual(CD_CONTEXT, "memory", MethodTypeDesc.of(CD_MEMORY)).astore(MEMORY);
             c.aload(CTX).getfield(CD_CONTEXT, "remainingBudget", CD_long).lstore(REMAINING);
             c.aload(CTX).invokevirtual(CD_CONTEXT, "valueRegionBase", MethodTypeDesc.of(CD_int)).i2l().loadConstant(32).lshl().lstore(VALUE_BASE);
             c.aload(CTX).getfield(CD_CONTEXT, "registers", CD_long.arrayType()).astore(REGISTER_ARRAY);
-            for (int r = 0; r <= 10; r++) {
+            for (int r = 0; r <= 9; r++) {
                 c.aload(REGISTER_ARRAY).loadConstant(r).laload().lstore(reg(r));
             }
-            for (int pc = 0; pc < n; pc++) {
+            frameTop();
+            // This frame's stack may now hold data: the next run clears it.
+            Label counted = c.newLabel();
+            c.iload(DEPTH).iconst_1().iadd().aload(CTX).getfield(CD_CONTEXT, "framesUsed", CD_int).if_icmple(counted);
+            c.aload(CTX).iload(DEPTH).iconst_1().iadd().putfield(CD_CONTEXT, "framesUsed", CD_int);
+            c.labelBinding(counted);
+            for (int pc = start; pc < end; pc++) {
                 c.labelBinding(labels[pc]);
                 long insn = code[pc];
                 int opcode = (int) insn & 0xff;
@@ -241,14 +291,23 @@ public final class Compiler {
                     }
                 }
             }
-            c.labelBinding(labels[n]);
-            c.loadConstant(n).invokestatic(CD_SEMANTICS, "fellOffTheEnd", MethodTypeDesc.of(CD_INVALID, CD_int)).athrow();
+            c.labelBinding(labels[end]);
+            if (end == n) {
+                c.loadConstant(n).invokestatic(CD_SEMANTICS, "fellOffTheEnd", MethodTypeDesc.of(CD_INVALID, CD_int)).athrow();
+            } else { // unsupported() makes sure the last instruction does not fall through
+                throwInvalid(end, 0);
+            }
             c.labelBinding(exit);
             c.aload(CTX).lload(REMAINING).putfield(CD_CONTEXT, "remainingBudget", CD_long);
             for (int r = 0; r <= 10; r++) {
                 c.aload(REGISTER_ARRAY).loadConstant(r).lload(reg(r)).lastore();
             }
             c.lload(reg(0)).lreturn();
+        }
+
+        /** r10 = the top of this depth's stack frame. */
+        private void frameTop() {
+            c.iload(DEPTH).invokestatic(CD_CONTEXT, "frameTop", MethodTypeDesc.of(CD_long, CD_int)).lstore(reg(10));
         }
 
         /** Takes the block's instructions from the budget; a block ends at a jump, an exit or a jump target. */
@@ -290,7 +349,14 @@ public final class Compiler {
                 case 0x05 -> c.goto_(labels[pc + 1 + off]);
                 case 0x06 -> c.goto_(labels[pc + 1 + imm]);
                 case 0xe5 -> mayGoto(labels[pc + 1 + off]);
-                case 0x85 -> callHelper(pc, imm);
+                case 0x85 -> {
+                    if (src == 1) {
+                        call(pc, null, pc + 1 + imm);
+                    } else {
+                        callHelper(pc, imm);
+                    }
+                }
+                case 0x8d -> callx(pc, InstructionSemantics.callxRegister(dst, imm));
                 case 0x95 -> c.goto_(exit);
                 case 0x18 -> {
                     c.loadConstant(imm64[pc]);
@@ -485,13 +551,69 @@ public final class Compiler {
 
         // ---- helpers and legacy packet loads ----
 
+        /**
+         * A bpf-to-bpf call to {@code target}, or (with {@code entrySlot}) a callx to the entry held in
+         * that int local: r0..r9 go to the callee through the context's register array, r0..r5 come
+         * back the same way; r6..r9 stay in this method's locals.
+         */
+        private void call(int pc, Integer entrySlot, int target) {
+            Label deepEnough = c.newLabel();
+            c.iload(DEPTH).iconst_1().iadd().loadConstant(ExecutionContext.MAX_FRAMES).if_icmplt(deepEnough);
+            c.loadConstant(pc).invokestatic(CD_MACHINE, "callDepthExceeded", MethodTypeDesc.of(CD_DEPTH_EXCEEDED, CD_int)).athrow();
+            c.labelBinding(deepEnough);
+            for (int r = 0; r <= 9; r++) {
+                c.aload(REGISTER_ARRAY).loadConstant(r).lload(reg(r)).lastore();
+            }
+            c.aload(CTX).lload(REMAINING).putfield(CD_CONTEXT, "remainingBudget", CD_long);
+            if (entrySlot == null) {
+                invokeFunction(target);
+            } else {
+                Label returned = c.newLabel();
+                Label notAFunction = c.newLabel();
+                List<SwitchCase> cases = new ArrayList<>();
+                List<Integer> entries = new ArrayList<>();
+                for (int entry = 0; entry < n; entry++) {
+                    if (program.isFunctionEntry(entry)) {
+                        cases.add(SwitchCase.of(entry, c.newLabel()));
+                        entries.add(entry);
+                    }
+                }
+                c.iload(entrySlot).lookupswitch(notAFunction, cases);
+                for (int i = 0; i < cases.size(); i++) {
+                    c.labelBinding(cases.get(i).target());
+                    invokeFunction(entries.get(i));
+                    c.goto_(returned);
+                }
+                c.labelBinding(notAFunction); // callxEntry has checked the entry
+                throwInvalid(pc, 0x8d);
+                c.labelBinding(returned);
+            }
+            abortIfPacketLoadFailed();
+            for (int r = 0; r <= 5; r++) {
+                c.aload(REGISTER_ARRAY).loadConstant(r).laload().lstore(reg(r));
+            }
+            c.aload(CTX).getfield(CD_CONTEXT, "remainingBudget", CD_long).lstore(REMAINING);
+            frameTop(); // as the interpreter restores it on return
+        }
+
+        private void invokeFunction(int entry) {
+            c.aload(CTX).iload(DEPTH).iconst_1().iadd().invokestatic(CD_GENERATED, functionName(entry), MTD_FUNCTION).pop2();
+        }
+
+        private void callx(int pc, int register) {
+            c.aload(CTX).invokevirtual(CD_CONTEXT, "program", MethodTypeDesc.of(CD_PROGRAM)).loadConstant(pc).lload(reg(register))
+                    .invokestatic(CD_SEMANTICS, "callxEntry", MethodTypeDesc.of(CD_int, CD_PROGRAM, CD_int, CD_long))
+                    .istore(CALLX_ENTRY);
+            call(pc, CALLX_ENTRY, 0);
+        }
+
         private void callHelper(int pc, int id) {
             c.aload(CTX).lload(REMAINING).putfield(CD_CONTEXT, "remainingBudget", CD_long);
-            c.aload(CTX).loadConstant(pc).loadConstant(id);
+            c.aload(CTX).loadConstant(pc).loadConstant(id).iload(DEPTH);
             for (int r = 1; r <= 5; r++) {
                 c.lload(reg(r));
             }
-            c.invokestatic(CD_MACHINE, "callHelper", MethodTypeDesc.of(CD_long, CD_CONTEXT, CD_int, CD_int,
+            c.invokestatic(CD_MACHINE, "callHelper", MethodTypeDesc.of(CD_long, CD_CONTEXT, CD_int, CD_int, CD_int,
                     CD_long, CD_long, CD_long, CD_long, CD_long));
             c.lstore(reg(0));
             c.aload(CTX).getfield(CD_CONTEXT, "remainingBudget", CD_long).lstore(REMAINING);

@@ -3,6 +3,7 @@ package dev.wbpf.vm;
 import dev.wbpf.vm.helper.HelperTable;
 import dev.wbpf.vm.memory.AtomicOp;
 import dev.wbpf.vm.memory.Memory;
+import dev.wbpf.vm.memory.Pointers;
 
 /**
  * The parts of the instruction set that both machines (the {@link Interpreter} and the code the
@@ -58,6 +59,20 @@ final class InstructionSemantics {
         };
         long operand = wide ? source : source & 0xffff_ffffL;
         return mem.atomic(op, wide, address, operand, r0, pc);
+    }
+
+    /** The register callx reads: LLVM before 19 put it in imm, later ones in dst. */
+    static int callxRegister(int dst, int imm) {
+        return imm >= 1 && imm <= 10 ? imm : dst;
+    }
+
+    /** The instruction index callx goes to, checked to be a function of {@code program}. */
+    static int callxEntry(VmProgram program, int pc, long target) {
+        int entry = Pointers.offset(target);
+        if (!Pointers.isFunction(target) || !program.isFunctionEntry(entry)) {
+            throw new HelperFault(pc, "callx to 0x" + Long.toHexString(target) + ", which is not a function of the program");
+        }
+        return entry;
     }
 
     static HelperFault unknownHelper(int pc, HelperTable helpers, int id) {

@@ -1,6 +1,8 @@
 package dev.wbpf.vm;
 
 import static dev.wbpf.vm.InstructionSemantics.atomic;
+import static dev.wbpf.vm.InstructionSemantics.callxEntry;
+import static dev.wbpf.vm.InstructionSemantics.callxRegister;
 import static dev.wbpf.vm.InstructionSemantics.cannotExecute;
 import static dev.wbpf.vm.InstructionSemantics.div32;
 import static dev.wbpf.vm.InstructionSemantics.div64;
@@ -18,7 +20,6 @@ import dev.wbpf.vm.helper.HelperTable;
 import dev.wbpf.vm.map.ProgArrayMap;
 import dev.wbpf.vm.map.VmMap;
 import dev.wbpf.vm.memory.Memory;
-import dev.wbpf.vm.memory.Pointers;
 
 /**
  * The reference {@link Machine}: a switch over the opcode byte of each raw 64-bit slot, with the
@@ -270,11 +271,7 @@ public final class Interpreter implements Machine {
                     }
                 }
                 case 0x8d -> { // callx: the register holds a function pointer (LDDW src=4)
-                    long target = r[imm >= 1 && imm <= 10 ? imm : dst]; // LLVM before 19 put the register in imm
-                    int entry = Pointers.offset(target);
-                    if (!Pointers.isFunction(target) || !prog.isFunctionEntry(entry)) {
-                        throw new HelperFault(pc, "callx to 0x" + Long.toHexString(target) + ", which is not a function of the program");
-                    }
+                    int entry = callxEntry(prog, pc, r[callxRegister(dst, imm)]);
                     pushFrame(ctx, r, pc, depth);
                     depth++;
                     r[10] = ExecutionContext.frameTop(depth);
