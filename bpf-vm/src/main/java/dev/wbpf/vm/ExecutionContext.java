@@ -210,11 +210,11 @@ public final class ExecutionContext {
             valueRegionBase = 0;
             return 0;
         }
-        ValueSlot[] slots = globalDataSlots(next);
+        ValueSlot[] dataSlots = globalDataSlots(next);
         int base = 0;
         for (int i = 0; i < valueMaps.length; i++) {
             VmMap map = valueMaps[i];
-            ValueSlot slot = slots[i];
+            ValueSlot slot = dataSlots[i];
             boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
             long pointer = memory.add(RegionKind.MAP_VALUE, map.valueRegionName(), slot.array(),
                     slot.offset(), slot.length(), writable, map);
