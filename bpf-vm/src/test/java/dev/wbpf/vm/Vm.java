@@ -62,7 +62,11 @@ final class Vm {
     }
 
     private static long execute(Machine machine, byte[] memory) {
-        ExecutionContext ctx = new ExecutionContext(0, quietEnvironment());
+        return execute(machine, memory, ExecutionContext.DEFAULT_BUDGET);
+    }
+
+    private static long execute(Machine machine, byte[] memory, long budget) {
+        ExecutionContext ctx = new ExecutionContext(0, quietEnvironment()).setBudget(budget);
         if (memory != null) {
             long pointer = ctx.addMemory("mem", memory, true);
             ctx.setArgument(1, pointer).setArgument(2, memory.length).setLegacyPacket(pointer, memory.length);
@@ -71,12 +75,19 @@ final class Vm {
     }
 
     private record Outcome(long r0, VmException error) {
-        static Outcome of(Machine machine, byte[] memory) {
+        static Outcome of(Machine machine, byte[] memory, long budget) {
             try {
-                return new Outcome(execute(machine, memory), null);
+                return new Outcome(execute(machine, memory, budget), null);
             } catch (VmException e) {
                 return new Outcome(0, e);
             }
+        }
+
+        long rethrowOrR0() {
+            if (error != null) {
+                throw error;
+            }
+            return r0;
         }
 
         String describe() {
@@ -85,21 +96,28 @@ final class Vm {
     }
 
     private static long onEveryEngine(VmProgram program, byte[] memory) {
+        return onEveryEngine(program, memory, ExecutionContext.DEFAULT_BUDGET);
+    }
+
+    /** {@link #run(Asm)} for a prepared program, memory (may be null) and budget. */
+    static long onEveryEngine(VmProgram program, byte[] memory, long budget) {
         byte[] compilerMemory = memory == null ? null : memory.clone();
-        Outcome compiled = Outcome.of(machine(Engine.COMPILER, program), compilerMemory);
-        Outcome interpreted = Outcome.of(new Interpreter(program), memory);
+        Outcome compiled = Outcome.of(machine(Engine.COMPILER, program), compilerMemory, budget);
+        Outcome interpreted = Outcome.of(new Interpreter(program), memory, budget);
         if (interpreted.error() instanceof BudgetExhausted) {
-            // The compiler charges the budget per basic block, so it may stop at the start of the block.
+            // The compiler charges the budget per basic block on entry, so it runs out at the start of
+            // the block in which the interpreter runs out; memory may differ by that block.
             assertTrue(compiled.error() instanceof BudgetExhausted, "interpreter: " + interpreted.describe() + ", compiler: " + compiled.describe());
-        } else {
-            assertEquals(interpreted.describe(), compiled.describe(), "the compiler and the interpreter disagree");
+            throw interpreted.error();
         }
+        if (compiled.error() instanceof BudgetExhausted) {
+            // ...and may run out where the interpreter ended (returned, faulted) inside that last block.
+            return interpreted.rethrowOrR0();
+        }
+        assertEquals(interpreted.describe(), compiled.describe(), "the compiler and the interpreter disagree");
         if (memory != null) {
             assertArrayEquals(memory, compilerMemory, "memory after the compiler's run differs from the interpreter's");
         }
-        if (interpreted.error() != null) {
-            throw interpreted.error();
-        }
-        return interpreted.r0();
+        return interpreted.rethrowOrR0();
     }
 }
