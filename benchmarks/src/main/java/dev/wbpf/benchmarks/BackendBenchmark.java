@@ -1,6 +1,7 @@
 package dev.wbpf.benchmarks;
 
 import dev.wbpf.kernel.sys.TestRunResult;
+import dev.wbpf.vm.Engine;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,12 +51,14 @@ public class BackendBenchmark {
     public static class Vm {
         @Param({"alu", "csum", "parse", "maps"})
         public Program program;
+        @Param({"INTERPRETER", "COMPILER"})
+        public Engine engine;
         VmSide side;
         byte[] packet;
 
         @Setup(Level.Trial)
         public void load() {
-            side = new VmSide(program.fixture);
+            side = new VmSide(program.fixture, engine);
             packet = Packets.tcpFrame1500();
         }
 

@@ -1,6 +1,7 @@
 package dev.wbpf.benchmarks;
 
 import dev.wbpf.kernel.sys.TestRunResult;
+import dev.wbpf.vm.Engine;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.runner.Runner;
@@ -75,19 +76,24 @@ public final class BenchmarkMain {
         System.out.printf("%-10s %14.0f%n%-10s %14s%n", "vm", vmPps, "kernel", kernelPps);
     }
 
+    /** Mean ns per run of the VM's own test-run timing on {@code engine}, after a warm-up. */
+    private static double vmNanos(BackendBenchmark.Program p, Engine engine, byte[] packet) {
+        try (VmSide vm = new VmSide(p.fixture, engine)) {
+            for (int i = 0; i < 20; i++) {
+                vm.run(p.program, packet, DIRECT_REPEAT / 10);
+            }
+            return vm.run(p.program, packet, DIRECT_REPEAT).meanNanos();
+        }
+    }
+
     /** Each backend's own timing of its test-run, without JMH. */
     private static void direct(String kernelReason) {
         byte[] packet = Packets.tcpFrame1500();
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-8s %-26s %14s %16s", "program", "fixture", "vm ns/run", "kernel ns/run"));
+        lines.add(String.format("%-8s %-26s %16s %16s %16s", "program", "fixture", "interpreter ns", "compiler ns", "kernel ns/run"));
         for (BackendBenchmark.Program p : BackendBenchmark.Program.values()) {
-            double vmNs;
-            try (VmSide vm = new VmSide(p.fixture)) {
-                for (int i = 0; i < 20; i++) {
-                    vm.run(p.program, packet, DIRECT_REPEAT / 10); // warm up the interpreter
-                }
-                vmNs = vm.run(p.program, packet, DIRECT_REPEAT).meanNanos();
-            }
+            double interpreterNs = vmNanos(p, Engine.INTERPRETER, packet);
+            double compilerNs = vmNanos(p, Engine.COMPILER, packet);
             String kernelNs = "n/a";
             if (kernelReason == null) {
                 try (KernelSide kernel = new KernelSide(p.fixture)) {
@@ -96,8 +102,8 @@ public final class BenchmarkMain {
                     kernelNs = Integer.toString(r.durationNanos()); // the kernel reports the mean per repeat
                 }
             }
-            lines.add(String.format("%-8s %-26s %14.0f %16s", p.name(), p.fixture + "/" + p.program,
-                    vmNs, kernelNs));
+            lines.add(String.format("%-8s %-26s %16.0f %16.0f %16s", p.name(), p.fixture + "/" + p.program,
+                    interpreterNs, compilerNs, kernelNs));
         }
         System.out.println();
         System.out.println("Direct test-run timings (VM: mean of " + DIRECT_REPEAT + " runs measured by TestRun;"

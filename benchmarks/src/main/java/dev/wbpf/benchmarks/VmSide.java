@@ -1,5 +1,6 @@
 package dev.wbpf.benchmarks;
 
+import dev.wbpf.vm.Engine;
 import dev.wbpf.vm.HostEnvironment;
 import dev.wbpf.vm.Machine;
 import dev.wbpf.vm.load.LoadSettings;
@@ -21,7 +22,11 @@ public final class VmSide implements AutoCloseable {
     private final Map<String, Machine> machines = new HashMap<>();
 
     public VmSide(String fixture) {
-        this.object = VmLoader.load(Fixtures.spec(fixture), LoadSettings.defaults().withEnvironment(QUIET));
+        this(fixture, Engine.INTERPRETER);
+    }
+
+    public VmSide(String fixture, Engine engine) {
+        this.object = VmLoader.load(Fixtures.spec(fixture), LoadSettings.defaults().withEnvironment(QUIET).withEngine(engine));
     }
 
     public Machine machine(String program) {

@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import dev.wbpf.vm.map.ArrayMap;
+import dev.wbpf.vm.map.ValueSlot;
 import dev.wbpf.vm.map.VmMap;
 import dev.wbpf.vm.memory.Memory;
 import dev.wbpf.vm.memory.Pointers;
@@ -7,6 +9,7 @@ import dev.wbpf.vm.memory.RegionKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToLongFunction;
 
 /**
  * Everything one run needs besides the program: registers, the 8 stack frames, the region table,
@@ -52,13 +55,9 @@ public final class ExecutionContext {
     private VmProgram program;
     private int valueRegionBase;
     private final List<VmMap> innerMaps = new ArrayList<>();
-    private CallbackInvoker callbacks;
     private long heldSpinLock;
-
-    /** Lets a helper ({@code bpf_loop}) run a function of the program; provided by the Machine. */
-    interface CallbackInvoker {
-        long invoke(ExecutionContext context, int entry, long r1, long r2, long r3, long r4, long r5);
-    }
+    private VmProgram slotsProgram;
+    private ValueSlot[] slots;
 
     public ExecutionContext(int cpu, HostEnvironment environment) {
         this.cpu = cpu;
@@ -166,7 +165,28 @@ public final class ExecutionContext {
 
     // ---- used by the Machine ----
 
-    void beginRun(VmProgram first, CallbackInvoker invoker) {
+    /**
+     * One run of {@code first} by {@code body} (which returns r0): sets up the run, turns anything
+     * but the VM's own exceptions into a {@link VmInternalError} naming the instruction, and
+     * forgets the run's regions afterwards. Callbacks of helpers always run on the interpreter.
+     */
+    long runGuarded(VmProgram first, ToLongFunction<ExecutionContext> body) {
+        int mark = memory.mark();
+        try {
+            beginRun(first);
+            long r0 = body.applyAsLong(this);
+            return abortedByPacketLoad ? 0 : r0;
+        } catch (VmException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new VmInternalError(instruction, e);
+        } finally {
+            endRun();
+            memory.truncate(mark);
+        }
+    }
+
+    void beginRun(VmProgram first) {
         Arrays.fill(registers, 0);
         System.arraycopy(arguments, 1, registers, 1, 5);
         // Frames an earlier run used may hold its data; the program must not read it.
@@ -177,7 +197,6 @@ public final class ExecutionContext {
         tailCalls = 0;
         mayGotoRemaining = MAY_GOTO_ITERATIONS;
         abortedByPacketLoad = false;
-        callbacks = invoker;
         innerMaps.clear();
         heldSpinLock = 0;
         bind(first);
@@ -191,12 +210,13 @@ public final class ExecutionContext {
             valueRegionBase = 0;
             return 0;
         }
+        ValueSlot[] dataSlots = globalDataSlots(next);
         int base = 0;
         for (int i = 0; i < valueMaps.length; i++) {
             VmMap map = valueMaps[i];
-            var slot = map.find(new byte[map.keySize()], cpu);
+            ValueSlot slot = dataSlots[i];
             boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
-            long pointer = memory.add(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`", slot.array(),
+            long pointer = memory.add(RegionKind.MAP_VALUE, map.valueRegionName(), slot.array(),
                     slot.offset(), slot.length(), writable, map);
             if (i == 0) {
                 base = Pointers.region(pointer);
@@ -204,6 +224,26 @@ public final class ExecutionContext {
         }
         valueRegionBase = base;
         return base;
+    }
+
+    /**
+     * Where the program's global data lives on this CPU. An array map's element never moves, so the
+     * slots of the last program bound are kept: runs of the same program skip the lookups.
+     */
+    private ValueSlot[] globalDataSlots(VmProgram next) {
+        if (next == slotsProgram) {
+            return slots;
+        }
+        VmMap[] valueMaps = next.directValueMaps();
+        ValueSlot[] found = new ValueSlot[valueMaps.length];
+        boolean stable = true;
+        for (int i = 0; i < valueMaps.length; i++) {
+            found[i] = valueMaps[i].find(new byte[valueMaps[i].keySize()], cpu);
+            stable &= valueMaps[i] instanceof ArrayMap;
+        }
+        slotsProgram = stable ? next : null;
+        slots = found;
+        return found;
     }
 
     int valueRegionBase() {
@@ -219,7 +259,6 @@ public final class ExecutionContext {
     }
 
     void endRun() {
-        callbacks = null;
         if (heldSpinLock != 0) {
             releaseSpinLock();
         }
@@ -264,7 +303,7 @@ public final class ExecutionContext {
         if (!Pointers.isFunction(functionPointer)) {
             throw new HelperFault(instruction, "callback 0x" + Long.toHexString(functionPointer) + " is not a function pointer");
         }
-        return callbacks.invoke(this, Pointers.offset(functionPointer), r1, r2, r3, r4, r5);
+        return Interpreter.invokeCallback(this, Pointers.offset(functionPointer), r1, r2, r3, r4, r5);
     }
 
     /** Remembers the spin lock this run holds (the kernel allows one at a time). */

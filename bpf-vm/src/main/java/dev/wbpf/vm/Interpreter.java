@@ -1,13 +1,25 @@
 package dev.wbpf.vm;
 
+import static dev.wbpf.vm.InstructionSemantics.atomic;
+import static dev.wbpf.vm.InstructionSemantics.callxEntry;
+import static dev.wbpf.vm.InstructionSemantics.callxRegister;
+import static dev.wbpf.vm.InstructionSemantics.cannotExecute;
+import static dev.wbpf.vm.InstructionSemantics.div32;
+import static dev.wbpf.vm.InstructionSemantics.div64;
+import static dev.wbpf.vm.InstructionSemantics.fellOffTheEnd;
+import static dev.wbpf.vm.InstructionSemantics.legacyLoad;
+import static dev.wbpf.vm.InstructionSemantics.legacyLoadWidth;
+import static dev.wbpf.vm.InstructionSemantics.mod32;
+import static dev.wbpf.vm.InstructionSemantics.mod64;
+import static dev.wbpf.vm.InstructionSemantics.swap;
+import static dev.wbpf.vm.InstructionSemantics.unknownHelper;
+
 import dev.wbpf.vm.helper.Helper;
 import dev.wbpf.vm.helper.HelperIds;
 import dev.wbpf.vm.helper.HelperTable;
 import dev.wbpf.vm.map.ProgArrayMap;
 import dev.wbpf.vm.map.VmMap;
-import dev.wbpf.vm.memory.AtomicOp;
 import dev.wbpf.vm.memory.Memory;
-import dev.wbpf.vm.memory.Pointers;
 
 /**
  * The reference {@link Machine}: a switch over the opcode byte of each raw 64-bit slot, with the
@@ -22,6 +34,8 @@ import dev.wbpf.vm.memory.Pointers;
 public final class Interpreter implements Machine {
     /** Raw slot placed after the last instruction; its opcode 0x00 is not a valid instruction. */
     static final long FELL_OFF_END = 0;
+    /** r0..r10, padded to the 16 names a 4-bit register field can hold. */
+    private static final int REGISTER_FILE = 16;
 
     private final VmProgram program;
 
@@ -36,23 +50,15 @@ public final class Interpreter implements Machine {
 
     @Override
     public long execute(ExecutionContext ctx) {
-        Memory memory = ctx.memory();
-        int mark = memory.mark();
-        try {
-            ctx.beginRun(program, Interpreter::invokeCallback);
-            long r0 = run(ctx, program, 0, 0);
-            return ctx.abortedByPacketLoad ? 0 : r0;
-        } catch (VmException e) {
-            throw e;
-        } catch (RuntimeException | StackOverflowError e) {
-            throw new VmInternalError(ctx.instruction, e);
-        } finally {
-            ctx.endRun();
-            memory.truncate(mark);
-        }
+        return ctx.runGuarded(program, Interpreter::runProgram);
     }
 
-    private static long invokeCallback(ExecutionContext ctx, int entry, long r1, long r2, long r3, long r4, long r5) {
+    private static long runProgram(ExecutionContext ctx) {
+        return run(ctx, ctx.program(), 0, 0, ctx.registers);
+    }
+
+    /** Runs a callback ({@code bpf_loop}) of the running program; every machine's helpers use it. */
+    static long invokeCallback(ExecutionContext ctx, int entry, long r1, long r2, long r3, long r4, long r5) {
         VmProgram prog = ctx.program();
         if (!prog.isFunctionEntry(entry)) {
             throw new HelperFault(ctx.instruction, "callback target " + entry + " is not a function of the program");
@@ -62,34 +68,35 @@ public final class Interpreter implements Machine {
         if (depth >= ExecutionContext.MAX_FRAMES) {
             throw new CallDepthExceeded(ctx.instruction, ExecutionContext.MAX_FRAMES);
         }
-        long[] r = ctx.registers;
-        long[] saved = new long[11];
-        System.arraycopy(r, 0, saved, 0, 11);
+        long[] arguments = new long[REGISTER_FILE];
+        arguments[1] = r1;
+        arguments[2] = r2;
+        arguments[3] = r3;
+        arguments[4] = r4;
+        arguments[5] = r5;
         int savedInsn = ctx.instruction;
         int savedDepth = ctx.depth;
-        r[1] = r1;
-        r[2] = r2;
-        r[3] = r3;
-        r[4] = r4;
-        r[5] = r5;
         try {
-            return run(ctx, prog, entry, depth);
+            return run(ctx, prog, entry, depth, arguments);
         } finally {
-            System.arraycopy(saved, 0, r, 0, 11);
             ctx.instruction = savedInsn;
             ctx.depth = savedDepth;
         }
     }
 
     /**
-     * Runs from {@code pc} in frame {@code baseDepth} until that frame exits; returns r0.
-     * The budget lives in a local and is written back around helper calls.
+     * Runs from {@code pc} in frame {@code baseDepth} until that frame exits; returns r0 and leaves
+     * the registers in {@code registers}. The budget lives in a local and is written back around
+     * helper calls. The register file is a local array of 16: the JIT then knows its length, and
+     * the 4-bit register fields index it without a range check (r11..r15 are never valid
+     * encodings; {@link VmProgram#prepare} refuses them).
      */
-    private static long run(ExecutionContext ctx, VmProgram prog, int pc, int baseDepth) {
+    private static long run(ExecutionContext ctx, VmProgram prog, int pc, int baseDepth, long[] registers) {
         long[] code = prog.code();
         long[] imm64 = prog.imm64();
         HelperTable helpers = prog.helpers();
-        final long[] r = ctx.registers;
+        final long[] r = new long[REGISTER_FILE];
+        System.arraycopy(registers, 0, r, 0, 11);
         final Memory mem = ctx.memory();
         int depth = baseDepth;
         int valueBase = ctx.valueRegionBase();
@@ -242,7 +249,7 @@ public final class Interpreter implements Machine {
                         VmProgram next = tailCallTarget(ctx, r, pc);
                         if (next != null && depth != baseDepth) {
                             ctx.remainingBudget = remaining;
-                            r[0] = runTailCalledFromSubprogram(ctx, prog, next, depth);
+                            r[0] = runTailCalledFromSubprogram(ctx, prog, next, depth, r);
                             remaining = ctx.remainingBudget;
                             valueBase = ctx.valueRegionBase();
                             depth--;
@@ -258,7 +265,7 @@ public final class Interpreter implements Machine {
                     } else {
                         Helper helper = helpers.get(imm);
                         if (helper == null) {
-                            throw new HelperFault(pc, "unknown helper " + helpers.name(imm) + " (the VM implements no helper with this number)");
+                            throw unknownHelper(pc, helpers, imm);
                         }
                         ctx.instruction = pc;
                         ctx.remainingBudget = remaining;
@@ -271,11 +278,7 @@ public final class Interpreter implements Machine {
                     }
                 }
                 case 0x8d -> { // callx: the register holds a function pointer (LDDW src=4)
-                    long target = r[imm >= 1 && imm <= 10 ? imm : dst]; // LLVM before 19 put the register in imm
-                    int entry = Pointers.offset(target);
-                    if (!Pointers.isFunction(target) || !prog.isFunctionEntry(entry)) {
-                        throw new HelperFault(pc, "callx to 0x" + Long.toHexString(target) + ", which is not a function of the program");
-                    }
+                    int entry = callxEntry(prog, pc, r[callxRegister(dst, imm)]);
                     pushFrame(ctx, r, pc, depth);
                     depth++;
                     r[10] = ExecutionContext.frameTop(depth);
@@ -284,6 +287,7 @@ public final class Interpreter implements Machine {
                 case 0x95 -> {
                     if (depth == baseDepth) {
                         ctx.remainingBudget = remaining;
+                        System.arraycopy(r, 0, registers, 0, 11);
                         return r[0];
                     }
                     depth--;
@@ -298,12 +302,14 @@ public final class Interpreter implements Machine {
                     r[dst] = value;
                     pc++;
                 }
-                case 0x20 -> { if (!legacyLoad(ctx, r, pc, imm, 4)) return abort(ctx); }
-                case 0x28 -> { if (!legacyLoad(ctx, r, pc, imm, 2)) return abort(ctx); }
-                case 0x30 -> { if (!legacyLoad(ctx, r, pc, imm, 1)) return abort(ctx); }
-                case 0x40 -> { if (!legacyLoad(ctx, r, pc, (int) r[src] + imm, 4)) return abort(ctx); }
-                case 0x48 -> { if (!legacyLoad(ctx, r, pc, (int) r[src] + imm, 2)) return abort(ctx); }
-                case 0x50 -> { if (!legacyLoad(ctx, r, pc, (int) r[src] + imm, 1)) return abort(ctx); }
+                case 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 -> {
+                    long value = legacyLoad(ctx, pc, (insn & 0x40) == 0 ? imm : (int) r[src] + imm, legacyLoadWidth((int) insn & 0xff));
+                    if (value < 0) {
+                        ctx.abortedByPacketLoad = true;
+                        return 0;
+                    }
+                    r[0] = value;
+                }
                 // ---------------- loads ----------------
                 case 0x61 -> r[dst] = mem.load32(r[src] + off, pc);
                 case 0x69 -> r[dst] = mem.load16(r[src] + off, pc);
@@ -321,11 +327,17 @@ public final class Interpreter implements Machine {
                 case 0x6b -> mem.store16(r[dst] + off, r[src], pc);
                 case 0x73 -> mem.store8(r[dst] + off, r[src], pc);
                 case 0x7b -> mem.store64(r[dst] + off, r[src], pc);
-                case 0xc3 -> atomic(mem, r, pc, dst, src, off, imm, false);
-                case 0xdb -> atomic(mem, r, pc, dst, src, off, imm, true);
+                case 0xc3, 0xdb -> {
+                    long old = atomic(mem, pc, r[dst] + off, r[src], r[0], imm, ((int) insn & 0xff) == 0xdb);
+                    if ((imm & ~1) == 0xf0) {
+                        r[0] = old; // cmpxchg; the 32-bit form's old value is zero-extended
+                    } else if ((imm & 1) != 0) {
+                        r[src] = old;
+                    }
+                }
                 default -> throw (insn == FELL_OFF_END && pc == code.length - 1)
-                        ? new InvalidProgramException(pc, "execution fell through past the last instruction")
-                        : new InvalidProgramException(pc, String.format("opcode 0x%02x cannot be executed", (int) insn & 0xff));
+                        ? fellOffTheEnd(pc)
+                        : cannotExecute(pc, (int) insn & 0xff);
             }
             pc++;
         }
@@ -362,13 +374,15 @@ public final class Interpreter implements Machine {
     /**
      * A tail call made in a bpf-to-bpf subprogram, as the kernel's JIT does it: the target replaces
      * the subprogram, running in its frame (same stack), and its r0 goes back to the subprogram's
-     * caller. The tail-call count of the run goes on. Returns the target's r0; the caller's program
-     * is bound again for the code that follows.
+     * caller. The tail-call count of the run goes on. The target starts with the caller's registers
+     * (r1 the context given to bpf_tail_call). Returns the target's r0; the caller's program is bound
+     * again for the code that follows.
      */
-    private static long runTailCalledFromSubprogram(ExecutionContext ctx, VmProgram caller, VmProgram target, int depth) {
+    private static long runTailCalledFromSubprogram(ExecutionContext ctx, VmProgram caller, VmProgram target, int depth,
+                                                    long[] registers) {
         ctx.bind(target);
         try {
-            return run(ctx, target, 0, depth);
+            return run(ctx, target, 0, depth, registers);
         } finally {
             ctx.bind(caller);
         }
@@ -386,87 +400,5 @@ public final class Interpreter implements Machine {
         }
         ctx.tailCalls++;
         return next;
-    }
-
-    /** LD_ABS/LD_IND: big-endian load from the legacy packet into r0; false when outside it. */
-    private static boolean legacyLoad(ExecutionContext ctx, long[] r, int pc, int offset, int width) {
-        long packet = ctx.legacyPacket();
-        if (packet == 0) {
-            throw new MemoryFault(pc, "LD_ABS/LD_IND without a packet (only socket filter and tc programs have one)");
-        }
-        if (offset < 0 || offset > ctx.legacyPacketLength() - width) {
-            return false;
-        }
-        Memory mem = ctx.memory();
-        long at = packet + offset;
-        r[0] = switch (width) {
-            case 1 -> mem.load8(at, pc);
-            case 2 -> Short.reverseBytes((short) mem.load16(at, pc)) & 0xffffL;
-            default -> Integer.reverseBytes((int) mem.load32(at, pc)) & 0xffff_ffffL;
-        };
-        return true;
-    }
-
-    private static long abort(ExecutionContext ctx) {
-        ctx.abortedByPacketLoad = true;
-        return 0;
-    }
-
-    private static void atomic(Memory mem, long[] r, int pc, int dst, int src, int off, int imm, boolean wide) {
-        boolean fetch = (imm & 1) != 0;
-        AtomicOp op = switch (imm & ~1) {
-            case 0x00 -> AtomicOp.ADD;
-            case 0x40 -> AtomicOp.OR;
-            case 0x50 -> AtomicOp.AND;
-            case 0xa0 -> AtomicOp.XOR;
-            case 0xe0 -> AtomicOp.XCHG;
-            case 0xf0 -> AtomicOp.CMPXCHG;
-            default -> throw new InvalidProgramException(pc, "atomic operation 0x" + Integer.toHexString(imm));
-        };
-        long operand = wide ? r[src] : r[src] & 0xffff_ffffL;
-        long old = mem.atomic(op, wide, r[dst] + off, operand, r[0], pc);
-        if (op == AtomicOp.CMPXCHG) {
-            r[0] = old; // 32-bit form: old value zero-extended
-        } else if (fetch) {
-            r[src] = old;
-        }
-    }
-
-    // ---- arithmetic with BPF's answers where Java would throw or differ ----
-
-    static long div64(long a, long b, int signed) {
-        if (b == 0) {
-            return 0;
-        }
-        return signed == 1 ? a / b : Long.divideUnsigned(a, b); // Long.MIN_VALUE / -1 == Long.MIN_VALUE in Java
-    }
-
-    static long mod64(long a, long b, int signed) {
-        if (b == 0) {
-            return a;
-        }
-        return signed == 1 ? a % b : Long.remainderUnsigned(a, b); // % truncates: sign of the dividend
-    }
-
-    static long div32(int a, int b, int signed) {
-        if (b == 0) {
-            return 0;
-        }
-        return (signed == 1 ? a / b : Integer.divideUnsigned(a, b)) & 0xffff_ffffL;
-    }
-
-    static long mod32(int a, int b, int signed) {
-        if (b == 0) {
-            return a & 0xffff_ffffL;
-        }
-        return (signed == 1 ? a % b : Integer.remainderUnsigned(a, b)) & 0xffff_ffffL;
-    }
-
-    static long swap(long value, int width) {
-        return switch (width) {
-            case 16 -> Short.reverseBytes((short) value) & 0xffffL;
-            case 32 -> Integer.reverseBytes((int) value) & 0xffff_ffffL;
-            default -> Long.reverseBytes(value);
-        };
     }
 }

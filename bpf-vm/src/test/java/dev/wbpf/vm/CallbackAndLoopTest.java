@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static dev.wbpf.vm.Asm.asm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +20,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** may_goto and bpf_for_each_map_elem. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class CallbackAndLoopTest {
+    private final Engine engine;
+
+    CallbackAndLoopTest(Engine engine) {
+        this.engine = engine;
+    }
+
     private static byte[] le(long v, int size) {
         return java.util.Arrays.copyOf(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array(), size);
     }
@@ -27,7 +37,7 @@ class CallbackAndLoopTest {
         // r0 = 0; loop: may_goto +2; r0 += 1; ja loop; exit
         Asm p = asm().mov64Imm(0, 0).raw(0xe5, 0, 0, 2, 0).add64Imm(0, 1).ja(-3).exit();
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment()).setBudget(40_000_000);
-        Interpreter machine = new Interpreter(Vm.program(p));
+        Machine machine = engine.machineFor(Vm.program(p));
         assertEquals(ExecutionContext.MAY_GOTO_ITERATIONS, machine.execute(ctx));
         // the budget is per run
         assertEquals(ExecutionContext.MAY_GOTO_ITERATIONS, machine.execute(ctx));
@@ -35,7 +45,7 @@ class CallbackAndLoopTest {
 
     @Test void mayGotoFallsThroughWhileBudgetRemains() {
         Asm p = asm().mov64Imm(0, 1).raw(0xe5, 0, 0, 1, 0).mov64Imm(0, 2).exit();
-        assertEquals(2L, Vm.run(p));
+        assertEquals(2L, Vm.run(engine, p));
     }
 
     /**
@@ -79,23 +89,23 @@ class CallbackAndLoopTest {
         }
         VmProgram program = verified(sumProgram(-1), array);
         // values 10+20+30+40, keys 0+1+2+3; four elements visited
-        assertEquals(106 * 1000 + 4, new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
+        assertEquals(106 * 1000 + 4, engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
     }
 
     @Test void forEachMapElemStopsWhenTheCallbackReturnsOne() {
         VmMap array = HelperTest.map(MapType.ARRAY, 4, 8, 4);
         VmProgram program = verified(sumProgram(1), array);
         // keys 0 and 1 visited, the second stops the walk
-        assertEquals(1 * 1000 + 2, new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
+        assertEquals(1 * 1000 + 2, engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
     }
 
     @Test void forEachMapElemOnAnEmptyHashVisitsNothingAndOnAFullOneEverything() {
         VmMap hash = HelperTest.map(MapType.HASH, 4, 8, 8);
         VmProgram program = verified(sumProgram(-1), hash);
-        assertEquals(0L, new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
+        assertEquals(0L, engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
         hash.update(le(7, 4), le(100, 8), 0);
         hash.update(le(9, 4), le(200, 8), 0);
-        assertEquals(316 * 1000 + 2, new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
+        assertEquals(316 * 1000 + 2, engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
     }
 
     @Test void theKeyIsReadOnlyAtRunTime() {
@@ -104,7 +114,7 @@ class CallbackAndLoopTest {
         Asm p = asm().ldMap(1, 0).lddwPseudo(2, 4, 5, 0).mov64Imm(3, 0).mov64Imm(4, 0)
                 .call(HelperIds.FOR_EACH_MAP_ELEM).exit()
                 .st(0x00, 2, 0, 5).mov64Imm(0, 0).exit();
-        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(p, array));
+        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(engine, p, array));
         assertTrue(e.getMessage().contains("key of map"), e.getMessage());
     }
 
@@ -146,7 +156,7 @@ class CallbackAndLoopTest {
                 .exit();
         VmProgram program = Verifier.prepareVerified("snprintf", ProgramType.SOCKET_FILTER, p.build(), List.of(rodata, out),
                 HelperTable.standard(), Verifier.Options.defaults());
-        long r0 = new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment()));
+        long r0 = engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment()));
         String full = "pid=4242 len=18446744073709551615 ";
         assertEquals(full.length() + 1, r0);                     // the whole length plus NUL, though cut
         assertEquals(full.substring(0, 15) + "\0", new String(out.lookup(le(0, 4)), java.nio.charset.StandardCharsets.ISO_8859_1));

@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wbpf.core.insn.Instructions;
@@ -9,7 +11,15 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Runs code sections compiled by clang-16 (see resources dev/wbpf/vm/clang/README.md). */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class ClangProgramTest {
+    private final Engine engine;
+
+    ClangProgramTest(Engine engine) {
+        this.engine = engine;
+    }
+
     static Instructions section(String name) throws IOException {
         try (InputStream in = ClangProgramTest.class.getResourceAsStream("clang/" + name)) {
             return Instructions.decode(name, in.readAllBytes());
@@ -30,7 +40,7 @@ class ClangProgramTest {
         byte[] text = "the quick brown fox jumps over the lazy dog".getBytes(StandardCharsets.US_ASCII);
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment());
         ctx.setArgument(1, ctx.addMemory("data", text, false)).setArgument(2, text.length);
-        assertEquals(fnv1a(text), new Interpreter(program).execute(ctx));
+        assertEquals(fnv1a(text), engine.machineFor(program).execute(ctx));
     }
 
     @Test void aLengthLargerThanTheMemoryFaultsInsteadOfReadingBeyondIt() {
@@ -38,7 +48,7 @@ class ClangProgramTest {
         byte[] text = new byte[16];
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment());
         ctx.setArgument(1, ctx.addMemory("data", text, false)).setArgument(2, 17);
-        MemoryFault e = org.junit.jupiter.api.Assertions.assertThrows(MemoryFault.class, () -> new Interpreter(program).execute(ctx));
+        MemoryFault e = org.junit.jupiter.api.Assertions.assertThrows(MemoryFault.class, () -> engine.machineFor(program).execute(ctx));
         assertEquals("insn 10: read of 1 byte at data+16 out of bounds (data is 16 bytes)", e.getMessage());
     }
 

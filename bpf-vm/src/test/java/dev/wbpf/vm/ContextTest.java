@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static dev.wbpf.vm.Asm.asm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,12 +19,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The uapi context structs: pointer fields, read-only fields, head/tail adjustment, legacy loads. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class ContextTest {
+    private final Engine engine;
+
+    ContextTest(Engine engine) {
+        this.engine = engine;
+    }
+
     private static final int JGT = 0x20;
 
-    private static long run(ProgramType type, Asm asm, ExecutionContext ctx) {
+    private long run(ProgramType type, Asm asm, ExecutionContext ctx) {
         VmProgram program = VmProgram.prepare("t", type, asm.build(), List.of(), HelperTable.standard());
-        return new Interpreter(program).execute(ctx);
+        return engine.machineFor(program).execute(ctx);
     }
 
     private static byte[] frame(int length) {
@@ -181,10 +191,25 @@ class ContextTest {
     void syscallTestRunReturnsTheCallersBufferChanged() {
         VmProgram program = VmProgram.prepare("sys", ProgramType.SYSCALL,
                 asm().st(0x00, 1, 4, 0x1234).mov64Imm(0, 7).raw(0x95, 0, 0, 0, 0).build(), List.of(), HelperTable.standard());
-        var result = dev.wbpf.vm.testrun.TestRun.run(new Interpreter(program),
+        var result = dev.wbpf.vm.testrun.TestRun.run(engine.machineFor(program),
                 dev.wbpf.vm.testrun.TestRunInput.ofContext(new byte[8]), Vm.quietEnvironment());
         assertEquals(7, result.retval());
         assertArrayEquals(new byte[] {0, 0, 0, 0, 0x34, 0x12, 0, 0}, result.contextOut());
+    }
+
+    @Test
+    void xdpTestRunRepeatsSeeZeroedHeadRoomAfterAnEarlierRunWroteIntoIt() {
+        // grow the head by 4 (those bytes come from the head room), return the first byte and
+        // overwrite it with 0xff; every repeat starts from a fresh frame, so it reads 0 each time
+        VmProgram program = VmProgram.prepare("xdp", ProgramType.XDP, asm()
+                .mov64Reg(6, 1).mov64Imm(2, -4).call(HelperIds.XDP_ADJUST_HEAD)
+                .ldxw(2, 6, 0).ldxb(0, 2, 0).st(0x10, 2, 0, 0xff)
+                .raw(0x95, 0, 0, 0, 0).build(), List.of(), HelperTable.standard());
+        var result = dev.wbpf.vm.testrun.TestRun.run(engine.machineFor(program),
+                dev.wbpf.vm.testrun.TestRunInput.ofData(frame(40)).withRepeat(3), Vm.quietEnvironment());
+        assertEquals(0, result.retval());
+        assertEquals(44, result.dataOut().length);
+        assertEquals((byte) 0xff, result.dataOut()[0]);
     }
 
     @Test
@@ -193,7 +218,7 @@ class ContextTest {
                 .mov64Reg(6, 1).mov64Imm(2, 4).call(HelperIds.XDP_ADJUST_HEAD)
                 .mov64Imm(0, 2).raw(0x95, 0, 0, 0, 0).build(), List.of(), HelperTable.standard());
         byte[] md = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(4).putInt(40).array();
-        var result = dev.wbpf.vm.testrun.TestRun.run(new Interpreter(program),
+        var result = dev.wbpf.vm.testrun.TestRun.run(engine.machineFor(program),
                 new dev.wbpf.vm.testrun.TestRunInput(frame(40), md, 3, 0), Vm.quietEnvironment());
         assertEquals(2, result.retval());
         // 4 bytes of metadata move along with data: out = meta + frame[8..40)

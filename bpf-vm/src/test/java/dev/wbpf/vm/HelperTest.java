@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static dev.wbpf.vm.Asm.asm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +23,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Helpers driven from BPF programs, the way clang-compiled code calls them. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class HelperTest {
+    private final Engine engine;
+
+    HelperTest(Engine engine) {
+        this.engine = engine;
+    }
+
     static VmMap map(MapType type, int key, int value, int max) {
         return VmMaps.create(MapDefinition.of("m", type, key, value, max), 2);
     }
@@ -35,20 +45,20 @@ class HelperTest {
         VmMap array = map(MapType.ARRAY, 4, 8, 1);
         // *lookup(0) += 5 (atomically), twice across two runs; then return the value
         Asm p = lookupKey0(asm()).jmpImm(0x10, 0, 0, 3).mov64Imm(1, 5).atomic64(0, 1, 0, 0x00).ldxdw(0, 0, 0).exit();
-        Vm.run(p, array);
-        assertEquals(10L, Vm.run(p, array));
+        Vm.run(engine, p, array);
+        assertEquals(10L, Vm.run(engine, p, array));
         assertEquals(10, array.lookup(new byte[4])[0]);
     }
 
     @Test void lookupMissReturnsNullAndDereferencingItFaults() {
         VmMap hash = map(MapType.HASH, 4, 8, 4);
-        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(lookupKey0(asm()).ldxdw(0, 0, 0).exit(), hash));
+        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(engine, lookupKey0(asm()).ldxdw(0, 0, 0).exit(), hash));
         assertTrue(e.getMessage().contains("null pointer"), e.getMessage());
     }
 
     @Test void valueRegionIsBoundedByTheValueSize() {
         VmMap array = map(MapType.ARRAY, 4, 12, 4);
-        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(lookupKey0(asm()).ldxdw(0, 0, 8).exit(), array));
+        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(engine, lookupKey0(asm()).ldxdw(0, 0, 8).exit(), array));
         assertEquals("insn 6: read of 8 bytes at value of map `m`+8 out of bounds (value of map `m` is 12 bytes)", e.getMessage());
     }
 
@@ -57,21 +67,21 @@ class HelperTest {
         // update(key 0, value at fp-16, NOEXIST) twice: 0 then -EEXIST
         Asm update = asm().st(0x00, 10, -4, 0).stdw(10, -16, 77).ldMap(1, 0).mov64Reg(2, 10).add64Imm(2, -4)
                 .mov64Reg(3, 10).add64Imm(3, -16).mov64Imm(4, 1).call(HelperIds.MAP_UPDATE_ELEM).exit();
-        assertEquals(0L, Vm.run(update, hash));
-        assertEquals(-17L, Vm.run(update, hash));
+        assertEquals(0L, Vm.run(engine, update, hash));
+        assertEquals(-17L, Vm.run(engine, update, hash));
         Asm delete = asm().st(0x00, 10, -4, 0).ldMap(1, 0).mov64Reg(2, 10).add64Imm(2, -4).call(HelperIds.MAP_DELETE_ELEM).exit();
-        assertEquals(0L, Vm.run(delete, hash));
-        assertEquals(-2L, Vm.run(delete, hash));
+        assertEquals(0L, Vm.run(engine, delete, hash));
+        assertEquals(-2L, Vm.run(engine, delete, hash));
     }
 
     @Test void pushPopPeek() {
         QueueStackMap queue = (QueueStackMap) map(MapType.QUEUE, 0, 8, 4);
         Asm push = asm().stdw(10, -8, 123).ldMap(1, 0).mov64Reg(2, 10).add64Imm(2, -8).mov64Imm(3, 0).call(HelperIds.MAP_PUSH_ELEM).exit();
-        assertEquals(0L, Vm.run(push, queue));
+        assertEquals(0L, Vm.run(engine, push, queue));
         Asm pop = asm().ldMap(1, 0).mov64Reg(2, 10).add64Imm(2, -8).call(HelperIds.MAP_POP_ELEM)
                 .jmpImm(0x50, 0, 0, 1).ldxdw(0, 10, -8).exit();
-        assertEquals(123L, Vm.run(pop, queue));
-        assertEquals(-2L, Vm.run(pop, queue));
+        assertEquals(123L, Vm.run(engine, pop, queue));
+        assertEquals(-2L, Vm.run(engine, pop, queue));
     }
 
     @Test void ringBufferReserveWriteSubmit() {
@@ -81,7 +91,7 @@ class HelperTest {
                 .stdw(0, 0, 0x1234).stdw(0, 8, 0x5678)
                 .mov64Reg(1, 0).mov64Imm(2, 0).call(HelperIds.RINGBUF_SUBMIT)
                 .exit();
-        Vm.run(p, ring);
+        Vm.run(engine, p, ring);
         List<byte[]> records = new ArrayList<>();
         assertEquals(1, ring.consume(records::add));
         assertEquals(0x34, records.getFirst()[0]);
@@ -93,9 +103,9 @@ class HelperTest {
         Asm p = asm().ldMap(1, 0).mov64Imm(2, 8).mov64Imm(3, 0).call(HelperIds.RINGBUF_RESERVE)
                 .mov64Reg(6, 0).mov64Reg(1, 0).mov64Imm(2, 0).call(HelperIds.RINGBUF_SUBMIT)
                 .stdw(6, 0, 1).exit();
-        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(p, ring));
+        MemoryFault e = assertThrows(MemoryFault.class, () -> Vm.run(engine, p, ring));
         assertTrue(e.getMessage().contains("after the region was released"), e.getMessage());
-        HelperFault twice = assertThrows(HelperFault.class, () -> Vm.run(asm().ldMap(1, 0).mov64Imm(2, 8).mov64Imm(3, 0)
+        HelperFault twice = assertThrows(HelperFault.class, () -> Vm.run(engine, asm().ldMap(1, 0).mov64Imm(2, 8).mov64Imm(3, 0)
                 .call(HelperIds.RINGBUF_RESERVE).mov64Reg(6, 0).mov64Reg(1, 0).mov64Imm(2, 0).call(HelperIds.RINGBUF_DISCARD)
                 .mov64Reg(1, 6).mov64Imm(2, 0).call(HelperIds.RINGBUF_SUBMIT).exit(), ring));
         assertTrue(twice.getMessage().contains("not a reserved, unreleased ring buffer record"), twice.getMessage());
@@ -120,7 +130,7 @@ class HelperTest {
         assertEquals(12, callback);
         p.mov64Imm(0, 1).atomic64(2, 0, 0, 0x00)   // *ctx += 1
                 .mov64Imm(0, 0).jmpImm(0x50, 1, 6, 1).mov64Imm(0, 1).exit();
-        assertEquals(7L * 100 + 7, Vm.run(fixCallback(p, 2, callback)));
+        assertEquals(7L * 100 + 7, Vm.run(engine, fixCallback(p, 2, callback)));
     }
 
     /** Rewrites the LDDW at {@code slot} to point at {@code target}. */
@@ -145,25 +155,25 @@ class HelperTest {
                 .ldxdw(0, 6, 0).exit();
         VmProgram prog = VmProgram.prepare("self", ProgramType.XDP, program.build(), List.of(counter, jumps), HelperTable.standard());
         jumps.set(0, prog);
-        long r0 = new Interpreter(prog).execute(new ExecutionContext(0, Vm.quietEnvironment()));
+        long r0 = engine.machineFor(prog).execute(new ExecutionContext(0, Vm.quietEnvironment()));
         assertEquals(34L, r0, "the first run plus 33 tail calls");
     }
 
     @Test void tailCallToAnEmptySlotFallsThrough() {
         ProgArrayMap jumps = (ProgArrayMap) VmMaps.create(MapDefinition.of("jumps", MapType.PROG_ARRAY, 4, 4, 2), 1);
-        assertEquals(7L, Vm.run(asm().mov64Imm(0, 7).ldMap(2, 0).mov64Imm(3, 1).call(HelperIds.TAIL_CALL).exit(), jumps));
+        assertEquals(7L, Vm.run(engine, asm().mov64Imm(0, 7).ldMap(2, 0).mov64Imm(3, 1).call(HelperIds.TAIL_CALL).exit(), jumps));
     }
 
     @Test void timeIdentityAndRandom() {
         HostEnvironment env = Vm.quietEnvironment().withClock(() -> 123_456_789L);
         ExecutionContext ctx = new ExecutionContext(3, env);
-        assertEquals(123_456_789L, new Interpreter(Vm.program(asm().call(HelperIds.KTIME_GET_NS).exit())).execute(ctx));
-        assertEquals(123_456_789L, new Interpreter(Vm.program(asm().call(HelperIds.KTIME_GET_BOOT_NS).exit())).execute(ctx));
-        assertEquals(120_000_000L, new Interpreter(Vm.program(asm().call(HelperIds.KTIME_GET_COARSE_NS).exit())).execute(ctx));
-        assertEquals(3L, new Interpreter(Vm.program(asm().call(HelperIds.GET_SMP_PROCESSOR_ID).exit())).execute(ctx));
-        long pidTgid = new Interpreter(Vm.program(asm().call(HelperIds.GET_CURRENT_PID_TGID).exit())).execute(ctx);
+        assertEquals(123_456_789L, engine.machineFor(Vm.program(asm().call(HelperIds.KTIME_GET_NS).exit())).execute(ctx));
+        assertEquals(123_456_789L, engine.machineFor(Vm.program(asm().call(HelperIds.KTIME_GET_BOOT_NS).exit())).execute(ctx));
+        assertEquals(120_000_000L, engine.machineFor(Vm.program(asm().call(HelperIds.KTIME_GET_COARSE_NS).exit())).execute(ctx));
+        assertEquals(3L, engine.machineFor(Vm.program(asm().call(HelperIds.GET_SMP_PROCESSOR_ID).exit())).execute(ctx));
+        long pidTgid = engine.machineFor(Vm.program(asm().call(HelperIds.GET_CURRENT_PID_TGID).exit())).execute(ctx);
         assertEquals(ProcessHandle.current().pid(), pidTgid >>> 32);
-        long random = new Interpreter(Vm.program(asm().call(HelperIds.GET_PRANDOM_U32).exit())).execute(ctx);
+        long random = engine.machineFor(Vm.program(asm().call(HelperIds.GET_PRANDOM_U32).exit())).execute(ctx);
         assertEquals(0, random >>> 32);
     }
 
@@ -179,7 +189,7 @@ class HelperTest {
                 .mov64Reg(1, 10).add64Imm(1, -16).mov64Imm(2, 16).call(HelperIds.GET_CURRENT_COMM)
                 .mov64Reg(1, 6).mov64Imm(2, fmt.length).mov64Reg(3, 10).add64Imm(3, -16).mov64Imm(4, -5)
                 .call(HelperIds.TRACE_PRINTK).exit();
-        long written = new Interpreter(Vm.program(p)).execute(ctx);
+        long written = engine.machineFor(Vm.program(p)).execute(ctx);
         assertEquals(List.of("java -5"), lines);
         assertEquals("java -5\n".length(), written);
     }
@@ -205,6 +215,6 @@ class HelperTest {
     }
 
     @Test void unknownHelperNumberInTheTable() {
-        assertThrows(HelperFault.class, () -> Vm.run(asm().call(170 /* bpf_sys_bpf: not offered */).exit()));
+        assertThrows(HelperFault.class, () -> Vm.run(engine, asm().call(170 /* bpf_sys_bpf: not offered */).exit()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static dev.wbpf.vm.Asm.asm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,11 +10,19 @@ import dev.wbpf.vm.memory.RegionKind;
 import org.junit.jupiter.api.Test;
 
 /** Every bad access ends the run with a VmException whose message names the instruction and the access. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class MemorySafetyTest {
-    private static VmException faultWithContext(Asm asm, byte[] context, boolean writable) {
+    private final Engine engine;
+
+    MemorySafetyTest(Engine engine) {
+        this.engine = engine;
+    }
+
+    private VmException faultWithContext(Asm asm, byte[] context, boolean writable) {
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment());
         ctx.setArgument(1, ctx.addMemory(RegionKind.CONTEXT, "ctx", context, 0, context.length, writable));
-        Interpreter machine = new Interpreter(Vm.program(asm));
+        Machine machine = engine.machineFor(Vm.program(asm));
         return assertThrows(VmException.class, () -> machine.execute(ctx));
     }
 
@@ -38,25 +48,25 @@ class MemorySafetyTest {
     }
 
     @Test void nullDereference() {
-        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(asm().mov64Imm(1, 0).ldxw(0, 1, 0).exit()));
+        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().mov64Imm(1, 0).ldxw(0, 1, 0).exit()));
         assertEquals("insn 1: read of 4 bytes through a null pointer", e.getMessage());
     }
 
     @Test void scalarDereference() {
-        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(asm().mov64Imm(1, 0x1234).ldxw(0, 1, 0).exit()));
+        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().mov64Imm(1, 0x1234).ldxw(0, 1, 0).exit()));
         assertEquals("insn 1: read of 4 bytes at 0x1234, which is not a pointer into any memory region", e.getMessage());
     }
 
     @Test void stackUnderflowAndOverflowOfTheFrame() {
-        VmException below = assertThrows(MemoryFault.class, () -> Vm.run(asm().ldxdw(0, 10, -520).exit()));
+        VmException below = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().ldxdw(0, 10, -520).exit()));
         assertEquals("insn 0: read of 8 bytes at stack of frame 0 at fp-520 out of bounds (stack of frame 0 is 512 bytes)", below.getMessage());
-        VmException above = assertThrows(MemoryFault.class, () -> Vm.run(asm().stdw(10, 0, 1).exit()));
+        VmException above = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().stdw(10, 0, 1).exit()));
         assertEquals("insn 0: write of 8 bytes at stack of frame 0 at fp+0 out of bounds (stack of frame 0 is 512 bytes)", above.getMessage());
     }
 
     @Test void aCalleeCannotReachIntoTheNextFrameByPointerArithmetic() {
         // frame 0's stack is followed by frame 1's in the backing array; the region still ends at fp
-        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(asm().mov64Reg(1, 10).add64Imm(1, 8).ldxdw(0, 1, -8).exit()));
+        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().mov64Reg(1, 10).add64Imm(1, 8).ldxdw(0, 1, -8).exit()));
         assertEquals(MemoryFault.class, e.getClass());
     }
 
@@ -65,37 +75,37 @@ class MemorySafetyTest {
      * forbids that); the run-time guarantee is only that it never leaves the regions.
      */
     @Test void forgedRegionIdsReachOnlyLiveRegions() {
-        assertEquals(0L, Vm.run(asm().mov64Reg(1, 10).lddw(2, 1L << 32).add64Reg(1, 2).ldxb(0, 1, -1).exit()));
-        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(asm().mov64Reg(1, 10).lddw(2, 1L << 40).add64Reg(1, 2).ldxb(0, 1, -1).exit()));
+        assertEquals(0L, Vm.run(engine, asm().mov64Reg(1, 10).lddw(2, 1L << 32).add64Reg(1, 2).ldxb(0, 1, -1).exit()));
+        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().mov64Reg(1, 10).lddw(2, 1L << 40).add64Reg(1, 2).ldxb(0, 1, -1).exit()));
         assertEquals(MemoryFault.class, e.getClass());
     }
 
     @Test void mapHandleIsNotMemory() {
         var map = dev.wbpf.vm.map.VmMaps.create(dev.wbpf.vm.map.MapDefinition.of("m", dev.wbpf.core.object.MapType.ARRAY, 4, 8, 1), 1);
-        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(asm().ldMap(1, 0).ldxdw(0, 1, 0).exit(), map));
+        VmException e = assertThrows(MemoryFault.class, () -> Vm.run(engine, asm().ldMap(1, 0).ldxdw(0, 1, 0).exit(), map));
         assertEquals("insn 2: read of 8 bytes through a map handle, which is not memory the program may touch", e.getMessage());
     }
 
     @Test void fallingOffTheEnd() {
-        VmException e = assertThrows(InvalidProgramException.class, () -> Vm.run(asm().mov64Imm(0, 1)));
+        VmException e = assertThrows(InvalidProgramException.class, () -> Vm.run(engine, asm().mov64Imm(0, 1)));
         assertEquals("insn 1: execution fell through past the last instruction", e.getMessage());
     }
 
     @Test void unknownHelper() {
-        VmException e = assertThrows(HelperFault.class, () -> Vm.run(asm().call(9999).exit()));
+        VmException e = assertThrows(HelperFault.class, () -> Vm.run(engine, asm().call(9999).exit()));
         assertEquals("insn 0: unknown helper #9999 (the VM implements no helper with this number)", e.getMessage());
     }
 
     @Test void budgetStopsAnInfiniteLoop() {
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment()).setBudget(10_000);
-        Interpreter machine = new Interpreter(Vm.program(asm().mov64Imm(0, 0).ja(-1).exit()));
+        Machine machine = engine.machineFor(Vm.program(asm().mov64Imm(0, 0).ja(-1).exit()));
         VmException e = assertThrows(BudgetExhausted.class, () -> machine.execute(ctx));
         assertEquals("insn 1: instruction budget of 10000 exhausted", e.getMessage());
     }
 
     @Test void budgetCountsEveryInstructionExactly() {
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment()).setBudget(3);
-        Interpreter machine = new Interpreter(Vm.program(asm().mov64Imm(0, 1).add64Imm(0, 1).exit()));
+        Machine machine = engine.machineFor(Vm.program(asm().mov64Imm(0, 1).add64Imm(0, 1).exit()));
         assertEquals(2L, machine.execute(ctx));
         ctx.setBudget(2);
         assertThrows(BudgetExhausted.class, () -> machine.execute(ctx));
@@ -103,8 +113,8 @@ class MemorySafetyTest {
 
     @Test void stackDoesNotLeakBetweenRuns() {
         ExecutionContext ctx = new ExecutionContext(0, Vm.quietEnvironment());
-        new Interpreter(Vm.program(asm().stdw(10, -8, 0x5ec7e7).exit())).execute(ctx);
-        assertEquals(0L, new Interpreter(Vm.program(asm().ldxdw(0, 10, -8).exit())).execute(ctx));
+        engine.machineFor(Vm.program(asm().stdw(10, -8, 0x5ec7e7).exit())).execute(ctx);
+        assertEquals(0L, engine.machineFor(Vm.program(asm().ldxdw(0, 10, -8).exit())).execute(ctx));
     }
 
     @Test void invalidEncodingsAreRefusedBeforeRunning() {

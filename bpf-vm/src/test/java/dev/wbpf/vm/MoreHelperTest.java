@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static dev.wbpf.vm.Asm.asm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +30,15 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** The helpers HelperTest leaves out, each driven from a program. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class MoreHelperTest {
+    private final Engine engine;
+
+    MoreHelperTest(Engine engine) {
+        this.engine = engine;
+    }
+
     private static byte[] le32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
     }
@@ -52,7 +62,7 @@ class MoreHelperTest {
             for (int t = 0; t < threads; t++) {
                 int cpu = t;
                 done.add(pool.submit(() -> {
-                    Interpreter machine = new Interpreter(program);
+                    Machine machine = engine.machineFor(program);
                     ExecutionContext ctx = new ExecutionContext(cpu, Vm.quietEnvironment());
                     for (int i = 0; i < runs; i++) {
                         machine.execute(ctx);
@@ -71,10 +81,10 @@ class MoreHelperTest {
     @Test void spinLockHeldAtExitIsReleasedAndUnlockWithoutLockFaults() {
         VmMap array = HelperTest.map(MapType.ARRAY, 4, 8, 1);
         Asm forgets = HelperTest.lookupKey0(asm()).jmpImm(0x10, 0, 0, 2).mov64Reg(1, 0).call(HelperIds.SPIN_LOCK).mov64Imm(0, 0).exit();
-        Vm.run(forgets, array);
+        Vm.run(engine, forgets, array);
         assertEquals(0, array.lookup(new byte[4])[0]);
         Asm unlockOnly = HelperTest.lookupKey0(asm()).jmpImm(0x10, 0, 0, 2).mov64Reg(1, 0).call(HelperIds.SPIN_UNLOCK).mov64Imm(0, 0).exit();
-        HelperFault e = assertThrows(HelperFault.class, () -> Vm.run(unlockOnly, array));
+        HelperFault e = assertThrows(HelperFault.class, () -> Vm.run(engine, unlockOnly, array));
         assertTrue(e.getMessage().contains("does not hold"), e.getMessage());
     }
 
@@ -90,10 +100,10 @@ class MoreHelperTest {
         java.util.function.IntFunction<Asm> load = off -> asm().mov64Imm(2, off).mov64Reg(3, 10).add64Imm(3, -8).mov64Imm(4, 4)
                 .call(HelperIds.SKB_LOAD_BYTES).jmpImm(0x50, 0, 0, 1).ldxw(0, 10, -8).exit();
         VmProgram at2 = VmProgram.prepare("l", ProgramType.SOCKET_FILTER, load.apply(2).build(), List.of(), HelperTable.standard());
-        long r0 = TestRun.run(new Interpreter(at2), TestRunInput.ofData(frame), Vm.quietEnvironment()).returnValue();
+        long r0 = TestRun.run(engine.machineFor(at2), TestRunInput.ofData(frame), Vm.quietEnvironment()).returnValue();
         assertEquals(ByteBuffer.wrap(frame, 16, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xffff_ffffL, r0);
         VmProgram past = VmProgram.prepare("l", ProgramType.SOCKET_FILTER, load.apply(26).build(), List.of(), HelperTable.standard());
-        assertEquals(-14, TestRun.run(new Interpreter(past), TestRunInput.ofData(frame), Vm.quietEnvironment()).retval());
+        assertEquals(-14, TestRun.run(engine.machineFor(past), TestRunInput.ofData(frame), Vm.quietEnvironment()).retval());
     }
 
     @Test void perfEventOutputFromAProgramLandsOnTheCurrentCpu() {
@@ -102,7 +112,7 @@ class MoreHelperTest {
         Asm p = asm().stdw(10, -8, 0xabcdef).ldMap(2, 0).lddw(3, 0xffff_ffffL).mov64Reg(4, 10).add64Imm(4, -8).mov64Imm(5, 8)
                 .call(HelperIds.PERF_EVENT_OUTPUT).exit();
         ExecutionContext ctx = new ExecutionContext(1, Vm.quietEnvironment());
-        assertEquals(0L, new Interpreter(Vm.program(p, perf)).execute(ctx));
+        assertEquals(0L, engine.machineFor(Vm.program(p, perf)).execute(ctx));
         List<PerfEventArrayMap.Sample> samples = perf.drain();
         assertEquals(1, samples.size());
         assertEquals(1, samples.getFirst().cpu());
@@ -122,14 +132,14 @@ class MoreHelperTest {
                 .ldxdw(0, 0, 0).exit();
         VmProgram program = dev.wbpf.vm.verifier.Verifier.prepareVerified("mim", ProgramType.SOCKET_FILTER, p.build(),
                 List.of(outer), HelperTable.standard(), dev.wbpf.vm.verifier.Verifier.Options.defaults());
-        assertEquals(77L, new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
+        assertEquals(77L, engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
         outer.deleteElement(le32(0));
-        assertEquals(-1L, new Interpreter(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
+        assertEquals(-1L, engine.machineFor(program).execute(new ExecutionContext(0, Vm.quietEnvironment())));
     }
 
     @Test void currentUidGidComesFromTheHost() {
         HostEnvironment env = Vm.quietEnvironment();
-        long r0 = new Interpreter(Vm.program(asm().call(HelperIds.GET_CURRENT_UID_GID).exit())).execute(new ExecutionContext(0, env));
+        long r0 = engine.machineFor(Vm.program(asm().call(HelperIds.GET_CURRENT_UID_GID).exit())).execute(new ExecutionContext(0, env));
         assertEquals(env.uidGid(), r0);
         assertEquals(new com.sun.security.auth.module.UnixSystem().getUid(), r0 & 0xffff_ffffL);
     }
@@ -155,17 +165,17 @@ class MoreHelperTest {
         Asm p = asm().stdw(10, -16, 11).stdw(10, -8, 22).ldMap(1, 0).mov64Reg(2, 10).add64Imm(2, -16).mov64Imm(3, 16).mov64Imm(4, 0)
                 .call(HelperIds.RINGBUF_OUTPUT).jmpImm(0x55, 0, 0, 4)
                 .ldMap(1, 0).mov64Imm(2, RingBufferMap.QUERY_AVAIL_DATA).call(HelperIds.RINGBUF_QUERY).exit();
-        assertEquals(16L + RingBufferMap.HEADER_SIZE, Vm.run(p, ring));
+        assertEquals(16L + RingBufferMap.HEADER_SIZE, Vm.run(engine, p, ring));
         Asm size = asm().ldMap(1, 0).mov64Imm(2, RingBufferMap.QUERY_RING_SIZE).call(HelperIds.RINGBUF_QUERY).exit();
-        assertEquals(4096L, Vm.run(size, ring));
+        assertEquals(4096L, Vm.run(engine, size, ring));
         List<byte[]> records = new ArrayList<>();
         assertEquals(1, ring.consume(records::add));
         assertArrayEquals(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(11).putLong(22).array(), records.getFirst());
-        assertEquals(0L, Vm.run(asm().ldMap(1, 0).mov64Imm(2, RingBufferMap.QUERY_AVAIL_DATA).call(HelperIds.RINGBUF_QUERY).exit(), ring));
+        assertEquals(0L, Vm.run(engine, asm().ldMap(1, 0).mov64Imm(2, RingBufferMap.QUERY_AVAIL_DATA).call(HelperIds.RINGBUF_QUERY).exit(), ring));
         // a record bigger than the ring is dropped with -EAGAIN... or refused: the kernel returns -EAGAIN
         Asm huge = asm().ldMap(1, 0).mov64Reg(2, 10).add64Imm(2, -512).mov64Imm(3, 512).mov64Imm(4, 0).call(HelperIds.RINGBUF_OUTPUT).exit();
         RingBufferMap small = (RingBufferMap) VmMaps.create(MapDefinition.of("small", MapType.RINGBUF, 0, 0, 256), 1);
-        assertTrue(Vm.run(huge, small) < 0);
+        assertTrue(Vm.run(engine, huge, small) < 0);
     }
 
     /** Not a helper, but where skb_load_bytes' packets come from: the kernel refuses such input with EINVAL. */
@@ -173,14 +183,14 @@ class MoreHelperTest {
         VmProgram p = VmProgram.prepare("l", ProgramType.SCHED_CLS, asm().mov64Imm(0, 0).exit().build(), List.of(), HelperTable.standard());
         byte[] ipv4 = new byte[14 + 19];
         ipv4[12] = 0x08;
-        assertThrows(IllegalArgumentException.class, () -> TestRun.run(new Interpreter(p), TestRunInput.ofData(ipv4)));
+        assertThrows(IllegalArgumentException.class, () -> TestRun.run(engine.machineFor(p), TestRunInput.ofData(ipv4)));
         byte[] ipv6 = new byte[14 + 39];
         ipv6[12] = (byte) 0x86;
         ipv6[13] = (byte) 0xdd;
-        assertThrows(IllegalArgumentException.class, () -> TestRun.run(new Interpreter(p), TestRunInput.ofData(ipv6)));
+        assertThrows(IllegalArgumentException.class, () -> TestRun.run(engine.machineFor(p), TestRunInput.ofData(ipv6)));
         byte[] arp = new byte[14];
         arp[12] = 0x08;
         arp[13] = 0x06;
-        assertEquals(0, TestRun.run(new Interpreter(p), TestRunInput.ofData(arp)).retval());
+        assertEquals(0, TestRun.run(engine.machineFor(p), TestRunInput.ofData(arp)).retval());
     }
 }

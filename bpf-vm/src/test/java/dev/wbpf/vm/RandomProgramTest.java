@@ -1,5 +1,7 @@
 package dev.wbpf.vm;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,7 +26,15 @@ import org.junit.jupiter.api.Test;
  * than VmInternalError may escape, and memory outside the regions is never touched (checked by
  * guard bytes around the context).
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class RandomProgramTest {
+    private final Engine engine;
+
+    RandomProgramTest(Engine engine) {
+        this.engine = engine;
+    }
+
     private static final int[] HELPERS = {HelperIds.MAP_LOOKUP_ELEM, HelperIds.MAP_UPDATE_ELEM, HelperIds.MAP_DELETE_ELEM,
             HelperIds.KTIME_GET_NS, HelperIds.GET_PRANDOM_U32, HelperIds.TAIL_CALL, HelperIds.RINGBUF_RESERVE,
             HelperIds.RINGBUF_SUBMIT, HelperIds.RINGBUF_OUTPUT, HelperIds.LOOP, HelperIds.PROBE_READ_KERNEL,
@@ -42,6 +52,7 @@ class RandomProgramTest {
         int prepared = 0;
         int ran = 0;
         int completed = 0;
+        int compiled = 0;
         byte[] backing = new byte[64 + 32 + 64];
         ExecutionContext ctx = new ExecutionContext(1, Vm.quietEnvironment()).setBudget(2_000);
         for (int iteration = 0; iteration < 60_000 && System.nanoTime() < deadline; iteration++) {
@@ -58,7 +69,9 @@ class RandomProgramTest {
             long context = ctx.addMemory(dev.wbpf.vm.memory.RegionKind.CONTEXT, "ctx", backing, 64, 32, true);
             ctx.setArgument(1, context).setArgument(2, 32).setLegacyPacket(context, 32);
             try {
-                new Interpreter(program).execute(ctx);
+                Machine machine = engine.machineFor(program);
+                compiled += Compiler.isCompiled(machine) ? 1 : 0;
+                machine.execute(ctx);
                 completed++;
             } catch (VmInternalError e) {
                 fail("internal error on program " + code.asList(), e);
@@ -74,8 +87,12 @@ class RandomProgramTest {
                 }
             }
         }
-        System.out.printf("random programs: %d prepared, %d ran, %d returned normally%n", prepared, ran, completed);
+        System.out.printf("random programs on the %s: %d prepared, %d ran (%d compiled), %d returned normally%n",
+                engine, prepared, ran, compiled, completed);
         assertTrue(ran > 1000, "too few programs ran: " + ran);
+        if (engine == Engine.COMPILER) {
+            assertTrue(compiled > ran / 4, "the compiler compiled too few of them: " + compiled);
+        }
     }
 
     private static Instructions randomProgram(Random random, int length) {

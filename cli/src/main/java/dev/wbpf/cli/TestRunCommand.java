@@ -7,6 +7,9 @@ import dev.wbpf.core.backend.BpfObject;
 import dev.wbpf.core.backend.BpfProgram;
 import dev.wbpf.core.backend.LoadOptions;
 import dev.wbpf.core.backend.TestRunnable;
+import dev.wbpf.vm.Engine;
+import dev.wbpf.vm.backend.VmBackend;
+import dev.wbpf.vm.load.LoadSettings;
 import dev.wbpf.core.object.BpfObjectReader;
 import dev.wbpf.core.object.BpfObjectSpec;
 import dev.wbpf.core.prog.ProgramType;
@@ -47,6 +50,9 @@ final class TestRunCommand implements Callable<Integer> {
             description = "Backend: vm (default; no privileges needed), kernel, or auto.")
     String backend;
 
+    @Option(names = "--jit", description = "On the vm backend: run on the compiler to JVM bytecode instead of the interpreter.")
+    boolean jit;
+
     @Option(names = "--data-out", paramLabel = "FILE", description = "Write the packet after the run here.")
     Path dataOut;
 
@@ -61,7 +67,11 @@ final class TestRunCommand implements Callable<Integer> {
         BpfObjectSpec parsed = BpfObjectReader.read(existing(object));
         byte[] dataIn = data == null ? new byte[0] : Files.readAllBytes(existing(data));
         byte[] ctxIn = ctx == null ? null : Files.readAllBytes(existing(ctx));
-        BpfBackend chosen = backend.equals("auto") ? Backends.automatic().backend()
+        if (jit && !backend.equals(VmBackend.NAME)) {
+            throw new BpfException("--jit selects the vm backend's compiler; it cannot be used with --backend " + backend, BpfException.EINVAL);
+        }
+        BpfBackend chosen = jit ? VmBackend.standard(LoadSettings.defaults().withEngine(Engine.COMPILER))
+                : backend.equals("auto") ? Backends.automatic().backend()
                 : Backends.named(backend).orElseThrow(() -> new BpfException("no backend `" + backend + "` here; available: "
                         + Backends.providers().stream().map(p -> p.name()).collect(Collectors.joining(", ")), BpfException.ENOENT));
         try (BpfObject loaded = chosen.load(parsed, LoadOptions.defaults().withLog(line -> spec.commandLine().getErr().println("wbpf: " + line)))) {
@@ -79,7 +89,7 @@ final class TestRunCommand implements Callable<Integer> {
             }
             ProgramType type = prog.spec().definition().type();
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("program   %s (%s) on %s%n", prog.name(), type.displayName(), chosen.name());
+            out.printf("program   %s (%s) on %s%s%n", prog.name(), type.displayName(), chosen.name(), jit ? " (compiler)" : "");
             out.printf("retval    %d%s%n", r.retval(), verdict(type, r.retval()));
             out.printf("data out  %d bytes%n", r.dataOut().length);
             out.printf("ctx out   %d bytes%n", r.contextOut().length);

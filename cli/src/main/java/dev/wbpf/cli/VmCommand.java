@@ -1,5 +1,6 @@
 package dev.wbpf.cli;
 
+import dev.wbpf.vm.Engine;
 import dev.wbpf.vm.VmException;
 import dev.wbpf.vm.exec.RawExec;
 import dev.wbpf.vm.load.LoadException;
@@ -39,7 +40,8 @@ final class VmCommand {
         @Option(names = "--no-verify", description = "Skip the verifier (ISA-only suites); run-time memory checks stay.")
         boolean noVerify;
 
-        @Option(names = "--jit", description = "Run on the compiler instead of the interpreter (not available yet).")
+        @Option(names = "--jit", description = "Run on the compiler to JVM bytecode instead of the interpreter"
+                + " (programs with bpf-to-bpf calls, callbacks or tail calls still run on the interpreter).")
         boolean jit;
 
         @Spec
@@ -48,11 +50,6 @@ final class VmCommand {
         @Override
         public Integer call() throws IOException {
             PrintWriter err = spec.commandLine().getErr();
-            if (jit) {
-                err.println("wbpf: --jit: the VM's JIT compiler is not available yet; run without --jit");
-                err.flush();
-                return 2;
-            }
             byte[] code;
             byte[] memory;
             try {
@@ -64,8 +61,9 @@ final class VmCommand {
                 return 1;
             }
             ProgramVerifier verifier = noVerify ? ProgramVerifier.NONE : ProgramVerifier.standard();
+            Engine engine = jit ? Engine.COMPILER : Engine.INTERPRETER;
             try {
-                long r0 = elf ? RawExec.runElf(code, memory, verifier) : RawExec.run(code, memory, verifier);
+                long r0 = elf ? RawExec.runElf(code, memory, verifier, engine) : RawExec.run(code, memory, verifier, engine);
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(Long.toHexString(r0));
                 out.flush();

@@ -43,6 +43,28 @@ class TestRunCommandTest {
     }
 
     @Test
+    void xdpParseOnTheCompilerGivesTheSamePacketAndVerdict() throws Exception {
+        Path data = Files.write(dir.resolve("pkt.bin"), tcpFrame(1500));
+        Path out = dir.resolve("out.bin");
+        CliRunner r = CliRunner.run("test-run", fixture("xdp_parse"), "--program", "xdp_parse_prog", "--data", data.toString(),
+                "--repeat", "100", "--jit", "--data-out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("on vm (compiler)"), r.out());
+        assertTrue(r.out().contains("retval    2 (XDP_PASS)"), r.out());
+        assertEquals(Files.readString(data, java.nio.charset.StandardCharsets.ISO_8859_1),
+                Files.readString(out, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void jitWithTheKernelBackendIsRefused() throws Exception {
+        Path data = Files.write(dir.resolve("pkt.bin"), tcpFrame(64));
+        CliRunner r = CliRunner.run("test-run", fixture("xdp_parse"), "--program", "xdp_parse_prog", "--data", data.toString(),
+                "--jit", "--backend", "kernel");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("--jit selects the vm backend's compiler"), r.err());
+    }
+
+    @Test
     void rawTracepointWithAContextFile() throws Exception {
         Path ctx = Files.write(dir.resolve("ctx.bin"), new byte[16]);
         CliRunner r = CliRunner.run("test-run", fixture("globals"), "--program", "write_globals", "--ctx", ctx.toString());

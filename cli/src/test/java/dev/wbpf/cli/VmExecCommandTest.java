@@ -93,10 +93,21 @@ class VmExecCommandTest {
     }
 
     @Test
-    void jitIsNotAvailableYet() {
-        CliRunner r = exec("b7 00 00 00 01 00 00 00 " + EXIT, "--jit");
+    void jitRunsTheProgramOnTheCompiler() {
+        // ldxb r0, [r1+2]; add r0, r2; mov32 r1, 0; div r0, r1 (BPF: 0); add r0, 5; exit
+        String program = "71 10 02 00 00 00 00 00 0f 20 00 00 00 00 00 00 b4 01 00 00 00 00 00 00 "
+                + "3f 10 00 00 00 00 00 00 07 00 00 00 05 00 00 00 " + EXIT;
+        CliRunner r = exec(program, "--jit", "aa bb cc dd");
+        assertEquals(0, r.exitCode(), r.err());
+        assertEquals("5", r.out().strip());
+    }
+
+    @Test
+    void jitKeepsTheRunTimeMemoryChecks() {
+        CliRunner r = exec("79 10 64 00 00 00 00 00 " + EXIT, "--jit", "--no-verify", "00");
         assertNotEquals(0, r.exitCode());
-        assertTrue(r.err().contains("not available yet"), r.err());
+        assertTrue(r.err().contains("insn 0") && r.err().contains("out of bounds"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test

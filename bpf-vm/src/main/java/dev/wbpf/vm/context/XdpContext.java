@@ -55,23 +55,29 @@ public final class XdpContext implements ContextAccessor {
     private final int ingressIfindex;
     private final int rxQueueIndex;
     private long packet; // pointer to offset 0 of the current packet region (at meta)
+    private final int frameLength;
+    private boolean windowMoved; // by adjust_head/tail/meta: head or tail room may hold packet bytes
     private final long pointer;
 
     private XdpContext(ExecutionContext context, byte[] frame, int metaLength, int ingressIfindex, int rxQueueIndex,
-                       byte[] reuse) {
+                       byte[] reuse, boolean reuseUntouched, int reuseFrameLength) {
         this.context = context;
         int linear = Math.max(MAX_LINEAR, frame.length);
         int size = HEADROOM + linear + TAILROOM;
         if (reuse != null && reuse.length == size) {
             // Nothing of an earlier run may show through head or tail room; the frame copy covers the rest.
-            Arrays.fill(reuse, 0, HEADROOM, (byte) 0);
-            Arrays.fill(reuse, HEADROOM + frame.length, size, (byte) 0);
+            // A run that never moved its window could only write inside the same frame, which the copy restores.
+            if (!(reuseUntouched && reuseFrameLength == frame.length)) {
+                Arrays.fill(reuse, 0, HEADROOM, (byte) 0);
+                Arrays.fill(reuse, HEADROOM + frame.length, size, (byte) 0);
+            }
             this.buffer = reuse;
         } else {
             this.buffer = new byte[size];
         }
         this.frameEnd = HEADROOM + linear;
         System.arraycopy(frame, 0, buffer, HEADROOM, frame.length);
+        this.frameLength = frame.length;
         this.meta = HEADROOM;
         this.data = HEADROOM + metaLength;
         this.dataEnd = HEADROOM + frame.length;
@@ -92,7 +98,7 @@ public final class XdpContext implements ContextAccessor {
         if (metaLength < 0 || metaLength > frame.length || metaLength > 32 || (metaLength & 3) != 0) {
             throw new IllegalArgumentException("XDP metadata length " + metaLength + " (must be 0..32, a multiple of 4, within the frame)");
         }
-        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, null);
+        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, null, false, 0);
     }
 
     /**
@@ -105,7 +111,11 @@ public final class XdpContext implements ContextAccessor {
         if (metaLength < 0 || metaLength > frame.length || metaLength > 32 || (metaLength & 3) != 0) {
             throw new IllegalArgumentException("XDP metadata length " + metaLength + " (must be 0..32, a multiple of 4, within the frame)");
         }
-        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, previous == null ? null : previous.buffer);
+        if (previous == null) {
+            return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, null, false, 0);
+        }
+        return new XdpContext(context, frame, metaLength, ingressIfindex, rxQueueIndex, previous.buffer,
+                !previous.windowMoved, previous.frameLength);
     }
 
     public static XdpContext create(ExecutionContext context, byte[] frame) {
@@ -156,6 +166,7 @@ public final class XdpContext implements ContextAccessor {
 
     /** {@code bpf_xdp_adjust_head}: moves the packet start by {@code delta} (metadata moves along). */
     public long adjustHead(int delta) {
+        windowMoved = true;
         int metaLength = data - meta;
         int newData = data + delta;
         if (newData < FRAME_HEADER + metaLength || newData > dataEnd - ETH_HLEN) {
@@ -172,6 +183,7 @@ public final class XdpContext implements ContextAccessor {
 
     /** {@code bpf_xdp_adjust_tail}: moves the packet end by {@code delta}; grown bytes read as zero. */
     public long adjustTail(int delta) {
+        windowMoved = true;
         int newEnd = dataEnd + delta;
         if (newEnd > frameEnd || newEnd < data + ETH_HLEN) {
             return -EINVAL;
@@ -186,6 +198,7 @@ public final class XdpContext implements ContextAccessor {
 
     /** {@code bpf_xdp_adjust_meta}: moves the metadata start by {@code delta}. */
     public long adjustMeta(int delta) {
+        windowMoved = true;
         int newMeta = meta + delta;
         if (newMeta < FRAME_HEADER || newMeta > data || data - newMeta > 32 || ((data - newMeta) & 3) != 0) {
             return -EINVAL;

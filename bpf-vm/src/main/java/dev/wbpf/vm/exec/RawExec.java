@@ -8,7 +8,7 @@ import dev.wbpf.core.object.ProgramSpec;
 import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.vm.ExecutionContext;
 import dev.wbpf.vm.HostEnvironment;
-import dev.wbpf.vm.Interpreter;
+import dev.wbpf.vm.Engine;
 import dev.wbpf.vm.Machine;
 import dev.wbpf.vm.VmProgram;
 import dev.wbpf.vm.helper.HelperTable;
@@ -46,8 +46,8 @@ public final class RawExec {
         return out;
     }
 
-    /** Runs raw instructions (8-byte little-endian slots). */
-    public static long run(byte[] code, byte[] memory, ProgramVerifier verifier) {
+    /** Runs raw instructions (8-byte little-endian slots) on {@code engine}. */
+    public static long run(byte[] code, byte[] memory, ProgramVerifier verifier, Engine engine) {
         if (code.length == 0 || code.length % 8 != 0) {
             throw new IllegalArgumentException("a program is a non-empty sequence of 8-byte instructions; got " + code.length + " bytes");
         }
@@ -59,11 +59,11 @@ public final class RawExec {
         }
         VmProgram program = VmProgram.prepare("exec", ProgramType.UNSPEC, instructions, List.of(), HelperTable.standard());
         verifier.verify(program, null);
-        return execute(new Interpreter(program), memory);
+        return execute(engine.machineFor(program), memory);
     }
 
-    /** Runs the first program of a whole ELF object. */
-    public static long runElf(byte[] elf, byte[] memory, ProgramVerifier verifier) {
+    /** Runs the first program of a whole ELF object on {@code engine}. */
+    public static long runElf(byte[] elf, byte[] memory, ProgramVerifier verifier, Engine engine) {
         BpfObjectSpec spec;
         try {
             spec = BpfObjectReader.read("stdin", elf);
@@ -74,7 +74,7 @@ public final class RawExec {
             throw new IllegalArgumentException("the ELF object has no programs");
         }
         ProgramSpec first = spec.programs().getFirst();
-        VmObject object = VmLoader.load(spec, LoadSettings.defaults().withCpus(1).withVerifier(verifier)
+        VmObject object = VmLoader.load(spec, LoadSettings.defaults().withCpus(1).withVerifier(verifier).withEngine(engine)
                 .withPrograms(name -> name.equals(first.name())));
         return execute(object.machine(first.name()), memory);
     }

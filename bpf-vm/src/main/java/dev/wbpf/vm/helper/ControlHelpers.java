@@ -61,7 +61,7 @@ final class ControlHelpers {
                 continue;
             }
             System.arraycopy(key, 0, keyBuffer, 0, keyBuffer.length);
-            long value = ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
+            long value = ctx.memory().addShared(RegionKind.MAP_VALUE, map.valueRegionName(),
                     slot.array(), slot.offset(), slot.length(), writable, map);
             visited++;
             if (ctx.callFunction(callback, mapHandle, keyPointer, value, callbackCtx, 0) != 0) {

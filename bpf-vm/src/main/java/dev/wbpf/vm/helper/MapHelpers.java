@@ -3,6 +3,7 @@ package dev.wbpf.vm.helper;
 import dev.wbpf.vm.ExecutionContext;
 import dev.wbpf.vm.VmProgram;
 import dev.wbpf.vm.kernel.VmKernelTypes;
+import dev.wbpf.vm.map.ArrayMap;
 import dev.wbpf.vm.map.Errno;
 import dev.wbpf.vm.map.MapOfMaps;
 import dev.wbpf.vm.map.QueueStackMap;
@@ -18,17 +19,23 @@ final class MapHelpers {
 
     static long lookup(ExecutionContext ctx, long mapHandle, long keyPointer, long r3, long r4, long r5) {
         VmMap map = ctx.map(mapHandle);
-        byte[] key = ctx.memory().read(keyPointer, map.keySize(), ctx.instruction());
-        if (map instanceof MapOfMaps outer) {
-            VmMap inner = outer.innerMap(key);
-            return inner == null ? 0 : ctx.handleOf(inner);
+        ValueSlot slot;
+        if (map instanceof ArrayMap array) {
+            // The most frequent lookup (counters, per-CPU scratch): read the u32 index in place, no key copy.
+            slot = array.element(readU32(ctx.memory(), keyPointer, ctx.instruction()), ctx.cpu());
+        } else {
+            byte[] key = ctx.memory().read(keyPointer, map.keySize(), ctx.instruction());
+            if (map instanceof MapOfMaps outer) {
+                VmMap inner = outer.innerMap(key);
+                return inner == null ? 0 : ctx.handleOf(inner);
+            }
+            slot = map.find(key, ctx.cpu());
         }
-        ValueSlot slot = map.find(key, ctx.cpu());
         if (slot == null) {
             return 0;
         }
         boolean writable = (map.definition().flags() & VmProgram.BPF_F_RDONLY_PROG) == 0;
-        return ctx.memory().addShared(RegionKind.MAP_VALUE, "value of map `" + map.name() + "`",
+        return ctx.memory().addShared(RegionKind.MAP_VALUE, map.valueRegionName(),
                 slot.array(), slot.offset(), slot.length(), writable, map);
     }
 
@@ -60,6 +67,14 @@ final class MapHelpers {
             return -Errno.EINVAL;
         }
         return -map.deleteForTask((int) ctx.memory().load32(task + VmKernelTypes.TASK_PID, ctx.instruction()));
+    }
+
+    /** The little-endian u32 at {@code pointer}, checked like {@link Memory#read}. */
+    private static long readU32(Memory memory, long pointer, int insn) {
+        int region = memory.check(pointer, 4, false, insn);
+        byte[] bytes = memory.array(region);
+        int at = memory.arrayIndex(region, pointer);
+        return (bytes[at] & 0xffL) | (bytes[at + 1] & 0xffL) << 8 | (bytes[at + 2] & 0xffL) << 16 | (bytes[at + 3] & 0xffL) << 24;
     }
 
     static long update(ExecutionContext ctx, long mapHandle, long keyPointer, long valuePointer, long flags, long r5) {

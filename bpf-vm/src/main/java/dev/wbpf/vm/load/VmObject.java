@@ -1,7 +1,6 @@
 package dev.wbpf.vm.load;
 
 import dev.wbpf.core.object.BpfObjectSpec;
-import dev.wbpf.vm.Interpreter;
 import dev.wbpf.vm.Machine;
 import dev.wbpf.vm.VmProgram;
 import dev.wbpf.vm.map.VmMap;
@@ -56,13 +55,13 @@ public final class VmObject implements AutoCloseable {
         return Optional.ofNullable(programs.get(name));
     }
 
-    /** The machine that runs {@code program} (today the interpreter; a JIT later). */
+    /** The machine that runs {@code program}, on the engine of the load settings. */
     public Machine machine(String program) {
         VmProgram prepared = programs.get(program);
         if (prepared == null) {
             throw new IllegalArgumentException("no program `" + program + "` loaded; the object has " + programs.keySet());
         }
-        return machines.computeIfAbsent(program, name -> new Interpreter(prepared));
+        return machines.computeIfAbsent(program, name -> settings.engine().machineFor(prepared));
     }
 
     /** Nothing to release: VM maps and programs are ordinary Java objects. */

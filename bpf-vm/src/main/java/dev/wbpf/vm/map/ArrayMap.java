@@ -31,7 +31,7 @@ public final class ArrayMap extends VmMap {
     }
 
     private static long index(byte[] key) {
-        return ByteBuffer.wrap(key).order(ByteOrder.LITTLE_ENDIAN).getInt(0) & 0xffff_ffffL;
+        return (key[0] & 0xffL) | (key[1] & 0xffL) << 8 | (key[2] & 0xffL) << 16 | (key[3] & 0xffL) << 24;
     }
 
     @Override
@@ -41,7 +41,11 @@ public final class ArrayMap extends VmMap {
 
     @Override
     public ValueSlot find(byte[] key, int cpu) {
-        long index = index(key);
+        return element(index(key), cpu);
+    }
+
+    /** The value at {@code index} (a u32 key) that {@code cpu} sees, or null past the last element. */
+    public ValueSlot element(long index, int cpu) {
         if (index >= maxEntries()) {
             return null;
         }

@@ -18,9 +18,11 @@ import java.util.Arrays;
  */
 public abstract class VmMap {
     private final MapDefinition definition;
+    private final String valueRegionName;
 
     protected VmMap(MapDefinition definition) {
         this.definition = definition;
+        this.valueRegionName = "value of map `" + definition.name() + "`";
     }
 
     public MapDefinition definition() {
@@ -29,6 +31,11 @@ public abstract class VmMap {
 
     public String name() {
         return definition.name();
+    }
+
+    /** What fault messages call a value of this map; built once, as lookups hand out value regions often. */
+    public String valueRegionName() {
+        return valueRegionName;
     }
 
     public MapType type() {

@@ -21,16 +21,38 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import dev.wbpf.vm.Compiler;
+import dev.wbpf.vm.Engine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class VmLoaderTest {
+    private final Engine engine;
+
+    VmLoaderTest(Engine engine) {
+        this.engine = engine;
+    }
+
     private static final int XDP_DROP = 1, XDP_PASS = 2;
     private static final int CNT_TOTAL = 0, CNT_NON_IP = 1, CNT_IPV4 = 2, CNT_IPV6 = 3, CNT_TCP = 4, CNT_UDP = 5,
             CNT_MALFORMED = 7, CNT_DROPPED = 8;
     private static final HostEnvironment QUIET = HostEnvironment.ofCurrentProcess().withTraceLog(line -> { });
 
-    private static VmObject load(String name) {
-        return VmLoader.load(Objects.spec(name), LoadSettings.defaults().withCpus(2).withEnvironment(QUIET));
+    private VmObject load(String name) {
+        return VmLoader.load(Objects.spec(name), LoadSettings.defaults().withCpus(2).withEnvironment(QUIET).withEngine(engine));
+    }
+
+    @Test
+    void theEngineRunsTheFixturePrograms() {
+        // packet parsing, legacy packet loads, bpf-to-bpf calls and a callback: all within the compiler's reach
+        List<String[]> programs = List.of(new String[] {"xdp_parse", "xdp_parse_prog"}, new String[] {"tc_classify", "tc_classify"},
+                new String[] {"sockfilter", "socket_count"}, new String[] {"subprogs", "prog_a"}, new String[] {"subprogs", "prog_c"});
+        for (String[] p : programs) {
+            assertEquals(engine == Engine.COMPILER, Compiler.isCompiled(load(p[0]).machine(p[1])), p[0] + "/" + p[1] + " on the " + engine);
+        }
     }
 
     private static byte[] key(int i) {

@@ -1,5 +1,9 @@
 package dev.wbpf.vm.verifier;
 
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import dev.wbpf.vm.Engine;
+import dev.wbpf.vm.Machine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,7 +16,7 @@ import dev.wbpf.core.object.MapType;
 import dev.wbpf.core.object.ProgramSpec;
 import dev.wbpf.core.prog.ProgramType;
 import dev.wbpf.vm.HostEnvironment;
-import dev.wbpf.vm.Interpreter;
+
 import dev.wbpf.vm.MemoryFault;
 import dev.wbpf.vm.VmException;
 import dev.wbpf.vm.VmInternalError;
@@ -40,7 +44,15 @@ import org.junit.jupiter.api.Test;
  * verifier's acceptance is exercised on realistic code; every accepted mutant runs on random
  * packets or contexts and must never end in a MemoryFault or an internal VM error.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Engine.class)
 class MutatedProgramTest {
+    private final Engine engine;
+
+    MutatedProgramTest(Engine engine) {
+        this.engine = engine;
+    }
+
     private static final Set<ProgramType> RUNNABLE = Set.of(ProgramType.XDP, ProgramType.SOCKET_FILTER, ProgramType.SCHED_CLS,
             ProgramType.RAW_TRACEPOINT, ProgramType.TRACEPOINT);
     private static final HostEnvironment QUIET = HostEnvironment.ofCurrentProcess().withTraceLog(line -> { });
@@ -81,9 +93,10 @@ class MutatedProgramTest {
                 bugs.add("accepted but prepare refused: " + e.getMessage() + " (" + seed.name() + ")");
                 continue;
             }
+            Machine machine = engine.machineFor(program);
             for (int run = 0; run < 3; run++) {
                 try {
-                    TestRun.run(new Interpreter(program), input(seed.type(), random), QUIET);
+                    TestRun.run(machine, input(seed.type(), random), QUIET);
                     runs++;
                 } catch (MemoryFault | VmInternalError e) {
                     bugs.add(e.getMessage() + " in an accepted mutant of " + seed.name() + ": " + diff(seed.code(), mutant));
