@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * kernel backend saying bpf(2) works for this process. Worked out once per JVM.
  */
 public final class KernelCondition implements ExecutionCondition {
-    public static final String REQUIRE_ENV = "WBPF_REQUIRE_KERNEL";
+    private static final String REQUIRE_ENV = "WBPF_REQUIRE_KERNEL";
 
     /** null = usable, otherwise why not. */
     private static String unavailableReason;
