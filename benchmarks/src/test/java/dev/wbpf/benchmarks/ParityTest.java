@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.KernelException;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

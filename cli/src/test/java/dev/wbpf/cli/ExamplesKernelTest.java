@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wbpf.wasm.RequiresKernelBackend;
+import dev.wbpf.core.testing.RequiresKernel;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * activity each one traces; the test waits for the line a guest prints once its programs are
  * attached, so nothing it does is missed.
  */
-@RequiresKernelBackend
+@RequiresKernel
 class ExamplesKernelTest {
     private static final Duration ATTACHED = Duration.ofSeconds(60);
     private static final long JVM_PID = ProcessHandle.current().pid();

@@ -3,6 +3,7 @@ package dev.wbpf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GenCommandTest {
     private static Path fixture(String name) {
-        return Path.of(System.getProperty("wbpf.testdata", "../testdata"), "bpf", "out", name + ".bpf.o");
+        return Fixtures.object(name);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wbpf.core.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class InspectCommandTest {
     private static final Path TESTDATA = Path.of(System.getProperty("wbpf.testdata", "../testdata"));
 
     private static String object(String name) {
-        return TESTDATA.resolve("bpf/out/" + name + ".bpf.o").toString();
+        return Fixtures.object(name).toString();
     }
 
     @Test
@@ -69,7 +70,7 @@ class InspectCommandTest {
             }
         }
         List<String> objdump = new ArrayList<>();
-        for (String line : Files.readAllLines(TESTDATA.resolve("bpf/golden/xdp_parse.objdump.txt"))) {
+        for (String line : Files.readAllLines(Fixtures.golden("xdp_parse.objdump.txt"))) {
             // "      12:\t79 01 00 ...\tr1 = *(u64 *)(r0 + 0x0)"
             String[] parts = line.split("\t");
             if (parts.length == 3 && parts[0].trim().endsWith(":")) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wbpf.core.testing.Fixtures;
 import dev.wbpf.packaging.Digest;
 import dev.wbpf.packaging.MediaTypes;
 import dev.wbpf.packaging.PackageStore;
@@ -134,7 +135,7 @@ class PackageCommandsTest {
 
     @Test
     void inspectStillReadsBpfObjects() {
-        String out = ok("inspect", TESTDATA.resolve("bpf/out/execsnoop.bpf.o").toString()).out();
+        String out = ok("inspect", Fixtures.object("execsnoop").toString()).out();
         assertTrue(out.contains("license GPL"), out);
     }
 

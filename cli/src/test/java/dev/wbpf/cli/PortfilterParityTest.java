@@ -2,8 +2,8 @@ package dev.wbpf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.vm.hook.PcapWriter;
-import dev.wbpf.wasm.RequiresKernelBackend;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code lo} too, so portfilter counts only a range of three ports picked at random below the
  * ephemeral range.
  */
-@RequiresKernelBackend
+@RequiresKernel
 class PortfilterParityTest {
     private static final Duration ATTACHED = Duration.ofSeconds(60);
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class RunCommandTest {
 
     @Test
     void onTheVmBackendATracepointAttachIsANegativeErrnoWithTheVmsReason() {
-        Path objects = Path.of(System.getProperty("wbpf.testdata"), "bpf", "out");
+        Path objects = Fixtures.objectsDir();
         CliRunner r = CliRunner.run("run", "--backend", "vm", "-v", "--dir", objects + ":/data", guest().toString(),
                 "load", "/data/globals.bpf.o", "attach", "read_globals");
         assertEquals(0, r.exitCode(), r.err());

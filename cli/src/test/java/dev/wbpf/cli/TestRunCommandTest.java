@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class TestRunCommandTest {
     Path dir;
 
     private static String fixture(String name) {
-        return Path.of(System.getProperty("wbpf.testdata", "../testdata"), "bpf", "out", name + ".bpf.o").toString();
+        return Fixtures.object(name).toString();
     }
 
     /** Ethernet + IPv4 + TCP SYN to port 80, padded to {@code length}. */

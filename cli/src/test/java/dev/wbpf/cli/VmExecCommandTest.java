@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.wbpf.core.testing.Fixtures;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +111,7 @@ class VmExecCommandTest {
 
     @Test
     void elfRunsTheFirstProgram() throws Exception {
-        byte[] elf = Files.readAllBytes(Path.of(System.getProperty("wbpf.testdata", "../testdata"), "bpf", "out", "cpuv4.bpf.o"));
+        byte[] elf = Fixtures.objectBytes("cpuv4");
         CliRunner r = exec(HexFormat.of().formatHex(elf), "--elf", "00".repeat(64));
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().strip().matches("[0-9a-f]+"), r.out());

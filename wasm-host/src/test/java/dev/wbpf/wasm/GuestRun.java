@@ -1,6 +1,7 @@
 package dev.wbpf.wasm;
 
 import dev.wbpf.core.backend.BpfBackend;
+import dev.wbpf.core.testing.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ record GuestRun(RunResult result, String out, String err, String log) {
         StringBuffer log = new StringBuffer();
         var builder = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of(args))
                 .engine(engine).stdout(out).stderr(err).log(l -> log.append(l).append('\n'))
-                .directory(Guests.bpfObjects(), "/data");
+                .directory(Fixtures.objectsDir(), "/data");
         if (backend != null) {
             builder.backend(backend);
         }
@@ -33,6 +34,6 @@ record GuestRun(RunResult result, String out, String err, String log) {
     }
 
     static Path execsnoop() {
-        return Guests.bpfObjects().resolve("execsnoop.bpf.o");
+        return Fixtures.object("execsnoop");
     }
 }

@@ -4,7 +4,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 
-/** The prebuilt test guests (src/test/c, built by src/test/c/build.sh) and the BPF fixtures. */
+/** The prebuilt test guests (src/test/c, built by src/test/c/build.sh). */
 final class Guests {
     private Guests() {
     }
@@ -19,18 +19,5 @@ final class Guests {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** testdata/bpf/out, from the root pom's wbpf.testdata; fails (not skips) when missing. */
-    static Path bpfObjects() {
-        String root = System.getProperty("wbpf.testdata");
-        if (root == null) {
-            throw new IllegalStateException("system property wbpf.testdata is not set (run through Maven)");
-        }
-        Path out = Path.of(root, "bpf", "out");
-        if (!out.resolve("execsnoop.bpf.o").toFile().isFile()) {
-            throw new IllegalStateException("BPF fixtures missing in " + out + ": run testdata/bpf/build.sh");
-        }
-        return out;
     }
 }

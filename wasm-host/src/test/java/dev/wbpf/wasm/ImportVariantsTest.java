@@ -3,6 +3,7 @@ package dev.wbpf.wasm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
 import dev.wbpf.wasm.WasmBpfModule.Engine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ class ImportVariantsTest {
         var out = new ByteArrayOutputStream();
         try (var m = WasmBpfModule.builder().path(Guests.guest("variants"))
                 .args(List.of("load", "/data/bench.bpf.o", "fd", "rb", "poll", "0"))
-                .directory(Guests.bpfObjects(), "/data").stdout(out).engine(engine).backend(backend).build()) {
+                .directory(Fixtures.objectsDir(), "/data").stdout(out).engine(engine).backend(backend).build()) {
             assertEquals(0, m.run().exitCode());
         }
         String text = out.toString(StandardCharsets.UTF_8);

@@ -3,6 +3,8 @@ package dev.wbpf.wasm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.KernelCondition;
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.wasm.WasmBpfModule.Engine;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -10,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The ABI on real BPF objects in the kernel (execsnoop fixture: a ring buffer and a hash map). */
-@RequiresKernelBackend
+@RequiresKernel
 class KernelAbiTest {
     private static final String OBJ = "/data/execsnoop.bpf.o";
 
@@ -28,7 +30,7 @@ class KernelAbiTest {
                 // interrupted: done
             }
         });
-        GuestRun run = GuestRun.run(Engine.COMPILER, KernelBackendCondition.backend(), Duration.ofSeconds(30),
+        GuestRun run = GuestRun.run(Engine.COMPILER, KernelCondition.backend(), Duration.ofSeconds(30),
                 "load", OBJ, "attach", "handle_execve", "attach", "handle_exit", "attach", "no_such_prog",
                 "fd", "events", "sleep", "300", "poll", "1000", "close");
         execs.interrupt();
@@ -43,7 +45,7 @@ class KernelAbiTest {
 
     @Test
     void mapOperationsAndDescriptorChecks() {
-        GuestRun run = GuestRun.run(Engine.INTERPRETER, KernelBackendCondition.backend(), Duration.ofSeconds(30),
+        GuestRun run = GuestRun.run(Engine.INTERPRETER, KernelCondition.backend(), Duration.ofSeconds(30),
                 "load", OBJ, "fd", "starts", "lookup", "7", "update", "7", "99", "lookup", "7", "next", "delete", "7",
                 "delete", "7", "opfd", "123456");
         String out = run.out().replaceFirst("fd starts = \\d+", "fd starts = N");
@@ -74,7 +76,7 @@ class KernelAbiTest {
             }
         });
         try {
-            GuestRun run = GuestRun.run(Engine.COMPILER, KernelBackendCondition.backend(), Duration.ofSeconds(30),
+            GuestRun run = GuestRun.run(Engine.COMPILER, KernelCondition.backend(), Duration.ofSeconds(30),
                     "load", "/data/opensnoop.bpf.o", "attach", "tracepoint__syscalls__sys_enter_openat",
                     "attach", "tracepoint__syscalls__sys_exit_openat", "fd", "events", "sleep", "300", "poll", "0",
                     "close");

@@ -8,6 +8,7 @@ import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import dev.wbpf.core.backend.BpfObject;
 import dev.wbpf.core.backend.TestRunnable;
+import dev.wbpf.core.testing.Fixtures;
 import dev.wbpf.wasm.WasmBpfModule.Engine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ class WasmBpfHostTest {
         List<String> log = new ArrayList<>();
         try (var host = new WasmBpfHost(RecordingBackend::vm, log::add)) {
             var mem = new ByteArrayMemory(new MemoryLimits(2, 2));
-            byte[] elf = Files.readAllBytes(Guests.bpfObjects().resolve("xdp_parse.bpf.o"));
+            byte[] elf = Fixtures.objectBytes("xdp_parse");
             mem.write(65536, elf);
             var gm = new GuestMemory(mem, "wasm_bpf_map_operate");
             long handle = host.loadObject(new GuestMemory(mem, "wasm_load_bpf_object"), 65536, elf.length);
@@ -205,7 +206,7 @@ class WasmBpfHostTest {
         var outA = new java.io.ByteArrayOutputStream();
         try (WasmBpfModule a = WasmBpfModule.builder().path(Guests.guest("guest"))
                 .args(List.of("load", BENCH, "fd", "table", "update", "1", "11", "sleep", "60000"))
-                .directory(Guests.bpfObjects(), "/data").stdout(outA).backend(backendA).build()) {
+                .directory(Fixtures.objectsDir(), "/data").stdout(outA).backend(backendA).build()) {
             Thread t = Thread.ofPlatform().start(() -> a.run(Duration.ofSeconds(30)));
             int fd = awaitFd(outA);
             GuestRun b = GuestRun.run(Engine.INTERPRETER, RecordingBackend.vm(), null,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +16,16 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The shared fixtures: for every testdata/bpf/golden/NAME.btf.txt (bpftool's raw dump of
- * testdata/bpf/out/NAME.bpf.o), our dump of that object's .BTF must be identical. The directory
- * comes from the {@code wbpf.testdata} system property, which the build sets. Each object's BTF
+ * testdata/bpf/out/NAME.bpf.o), our dump of that object's .BTF must be identical. Each object's BTF
  * must also re-encode byte for byte and its .BTF.ext must parse.
  */
 class BtfGoldenTest {
 
     @TestFactory
     Stream<DynamicTest> rawDumpMatchesEveryGoldenFile() throws IOException {
-        String property = System.getProperty("wbpf.testdata");
-        assertTrue(property != null, "system property wbpf.testdata is not set (bpf-core/pom.xml sets it for surefire)");
-        Path bpf = Path.of(property, "bpf");
+        Path bpf = Fixtures.bpfDir();
         Path golden = bpf.resolve("golden");
-        assertTrue(Files.isDirectory(golden), "no golden files at " + golden + " (wbpf.testdata=" + property + ")");
+        assertTrue(Files.isDirectory(golden), "no golden files at " + golden);
         List<Path> dumps;
         try (Stream<Path> files = Files.list(golden)) {
             dumps = files.filter(p -> p.getFileName().toString().endsWith(".btf.txt")).sorted().toList();

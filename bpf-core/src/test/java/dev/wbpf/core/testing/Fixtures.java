@@ -1,5 +1,7 @@
 package dev.wbpf.core.testing;
 
+import dev.wbpf.core.object.BpfObjectReader;
+import dev.wbpf.core.object.BpfObjectSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Access to the shared fixtures under {@code testdata/bpf} and to this module's own test resources. */
+/**
+ * The shared fixtures under {@code testdata/bpf} and a module's own test resources; every module's
+ * tests use these (bpf-core's test-jar).
+ */
 public final class Fixtures {
     private Fixtures() {}
 
@@ -26,9 +31,28 @@ public final class Fixtures {
         return dir;
     }
 
-    /** {@code testdata/bpf/out/NAME.bpf.o}. */
+    /** {@code testdata/bpf/out}: the built fixture objects. */
+    public static Path objectsDir() {
+        return bpfDir().resolve("out");
+    }
+
+    /** {@code testdata/bpf/out/NAME.bpf.o}; a missing one fails the test (testdata/bpf/build.sh builds them). */
     public static Path object(String name) {
-        return bpfDir().resolve("out/" + name + ".bpf.o");
+        Path object = objectsDir().resolve(name + ".bpf.o");
+        if (!Files.isRegularFile(object)) {
+            throw new IllegalStateException("BPF fixture " + object.toAbsolutePath() + " not found"
+                    + " (its source belongs in testdata/bpf/src; run testdata/bpf/build.sh)");
+        }
+        return object;
+    }
+
+    /** The parsed fixture object {@code NAME}. */
+    public static BpfObjectSpec spec(String name) {
+        try {
+            return BpfObjectReader.read(object(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static byte[] objectBytes(String name) {
@@ -42,7 +66,7 @@ public final class Fixtures {
 
     /** Names (without .bpf.o) of all fixture objects. */
     public static List<String> objectNames() {
-        try (Stream<Path> files = Files.list(bpfDir().resolve("out"))) {
+        try (Stream<Path> files = Files.list(objectsDir())) {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(".bpf.o"))
                     .map(n -> n.substring(0, n.length() - ".bpf.o".length()))

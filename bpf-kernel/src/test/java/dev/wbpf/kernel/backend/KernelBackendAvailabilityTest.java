@@ -3,7 +3,8 @@ package dev.wbpf.kernel.backend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wbpf.kernel.RequiresKernel;
+import dev.wbpf.core.testing.KernelCondition;
+import dev.wbpf.core.testing.RequiresKernel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +18,10 @@ class KernelBackendAvailabilityTest {
     @Test
     void unavailableWithoutRightsWithTheReason() throws Exception {
         Path setpriv = Path.of("/usr/bin/setpriv");
-        Assumptions.assumeTrue(Files.isExecutable(setpriv) || "1".equals(System.getenv("WBPF_REQUIRE_KERNEL")),
+        Assumptions.assumeTrue(Files.isExecutable(setpriv) || KernelCondition.required(),
                 "setpriv not installed");
         Assumptions.assumeTrue(!Files.readString(Path.of("/proc/sys/kernel/unprivileged_bpf_disabled")).strip().equals("0")
-                || "1".equals(System.getenv("WBPF_REQUIRE_KERNEL")), "unprivileged bpf(2) is allowed here");
+                || KernelCondition.required(), "unprivileged bpf(2) is allowed here");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
                 "--inh-caps=-all", java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),

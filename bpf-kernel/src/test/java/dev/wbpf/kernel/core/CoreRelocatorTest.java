@@ -13,7 +13,8 @@ import dev.wbpf.core.btf.CoreRelocation;
 import dev.wbpf.core.btf.CoreRelocationKind;
 import dev.wbpf.core.object.BpfObjectSpec;
 import dev.wbpf.core.object.ProgramSpec;
-import dev.wbpf.kernel.Fixtures;
+import dev.wbpf.core.testing.Fixtures;
+import dev.wbpf.core.testing.KernelCondition;
 import dev.wbpf.kernel.loader.VmlinuxBtf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,7 +30,7 @@ class CoreRelocatorTest {
 
     @BeforeAll
     static void kernelBtf() {
-        Assumptions.assumeTrue(Files.isReadable(VmlinuxBtf.PATH) || "1".equals(System.getenv("WBPF_REQUIRE_KERNEL")),
+        Assumptions.assumeTrue(Files.isReadable(VmlinuxBtf.PATH) || KernelCondition.required(),
                 "no kernel BTF at " + VmlinuxBtf.PATH);
         vmlinux = VmlinuxBtf.get();
     }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.FdLeakTracker;
-import dev.wbpf.kernel.Fixtures;
 import dev.wbpf.kernel.KernelException;
-import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.loader.KernelLoader;
 import dev.wbpf.kernel.loader.KernelObject;
 import org.junit.jupiter.api.Test;

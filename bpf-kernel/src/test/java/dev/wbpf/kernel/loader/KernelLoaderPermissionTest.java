@@ -3,8 +3,9 @@ package dev.wbpf.kernel.loader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.wbpf.kernel.Fixtures;
-import dev.wbpf.kernel.RequiresKernel;
+import dev.wbpf.core.testing.Fixtures;
+import dev.wbpf.core.testing.KernelCondition;
+import dev.wbpf.core.testing.RequiresKernel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class KernelLoaderPermissionTest {
     @Test
     void loadingWithoutRightsSaysWhichAreMissing() throws Exception {
         Path setpriv = Path.of("/usr/bin/setpriv");
-        Assumptions.assumeTrue(Files.isExecutable(setpriv) || "1".equals(System.getenv("WBPF_REQUIRE_KERNEL")),
+        Assumptions.assumeTrue(Files.isExecutable(setpriv) || KernelCondition.required(),
                 "setpriv not installed");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wbpf.core.object.BpfObjectSpec;
 import dev.wbpf.core.object.ProgramSpec;
+import dev.wbpf.core.testing.Fixtures;
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.Bpffs;
 import dev.wbpf.kernel.FdLeakTracker;
-import dev.wbpf.kernel.Fixtures;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.KernelObjects;
-import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.map.KernelMap;
 import dev.wbpf.kernel.sys.Bpf;
 import java.nio.file.Files;

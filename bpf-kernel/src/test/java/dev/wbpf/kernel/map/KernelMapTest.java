@@ -1,6 +1,5 @@
 package dev.wbpf.kernel.map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wbpf.core.btf.BtfType;
 import dev.wbpf.core.btf.BtfWriter;
 import dev.wbpf.core.object.MapType;
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.Bpffs;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
@@ -16,7 +16,6 @@ import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.KernelObjects;
 import dev.wbpf.kernel.PossibleCpus;
-import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.TestPrograms;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.ProgLoadRequest;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.Fixtures;
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.FdLeakTracker;
-import dev.wbpf.kernel.Fixtures;
-import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.link.TracepointLink;
 import dev.wbpf.kernel.loader.KernelLoader;
 import dev.wbpf.kernel.loader.KernelObject;

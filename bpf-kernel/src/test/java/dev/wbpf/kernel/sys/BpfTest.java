@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.Bpffs;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.KernelObjects;
-import dev.wbpf.kernel.RequiresKernel;
 import dev.wbpf.kernel.TestPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;

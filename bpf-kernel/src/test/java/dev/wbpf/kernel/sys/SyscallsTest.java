@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.FdLeakTracker;
 import dev.wbpf.kernel.KernelException;
-import dev.wbpf.kernel.RequiresKernel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -9,6 +9,7 @@ import dev.wbpf.core.backend.Backends;
 import dev.wbpf.core.backend.BpfException;
 import dev.wbpf.core.backend.LoadOptions;
 import dev.wbpf.core.backend.TestRunnable;
+import dev.wbpf.core.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * blocking iterator; typed and per-CPU maps; and the errors a user meets first.
  */
 class LoadedObjectTest {
-    private static final Path OUT = Path.of(System.getProperty("wbpf.testdata"), "bpf", "out");
+    private static final Path OUT = Fixtures.objectsDir();
 
     /** bench.bpf.c's {@code struct event}, which its BTF does not hold. */
     record Event(long seq, long batch, byte[] payload) {

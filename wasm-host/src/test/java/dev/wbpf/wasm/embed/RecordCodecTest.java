@@ -8,13 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wbpf.core.btf.Btf;
 import dev.wbpf.core.object.BpfObjectReader;
 import dev.wbpf.core.object.BpfObjectSpec;
+import dev.wbpf.core.testing.Fixtures;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** Record codecs laid out by BTF, against opensnoop.bpf.c's {@code struct event}. */
 class RecordCodecTest {
-    private static final Path OPENSNOOP = Path.of(System.getProperty("wbpf.testdata"), "bpf", "out", "opensnoop.bpf.o");
+    private static final Path OPENSNOOP = Fixtures.object("opensnoop");
 
     /** A subset of struct event, in another order. */
     record OpenEvent(int pid, String comm, long ts, int ret, String fname) {

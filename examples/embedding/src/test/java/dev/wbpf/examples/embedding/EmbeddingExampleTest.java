@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wbpf.core.backend.Backends;
 import dev.wbpf.core.backend.BpfException;
 import dev.wbpf.core.backend.LoadOptions;
-import dev.wbpf.wasm.RequiresKernelBackend;
+import dev.wbpf.core.testing.RequiresKernel;
 import dev.wbpf.wasm.embed.Codec;
 import dev.wbpf.wasm.embed.LoadedObject;
 import java.io.ByteArrayOutputStream;
@@ -56,7 +56,7 @@ class EmbeddingExampleTest {
     }
 
     @Test
-    @RequiresKernelBackend
+    @RequiresKernel
     void onTheKernelTheTracepointSeesTheExecsTheApplicationStarts() throws Exception {
         Run run = run("--backend", "kernel", "--events", "3");
         assertEquals(0, run.exitCode(), run.output());
