@@ -1,7 +1,5 @@
 package dev.wbpf.vm;
 
-import dev.wbpf.vm.helper.Helper;
-import dev.wbpf.vm.helper.HelperTable;
 import java.util.function.ToLongFunction;
 
 /**
@@ -29,18 +27,6 @@ final class CompiledMachine implements Machine {
     }
 
     // ---- called by generated code ----
-
-    /** Helper {@code id} called by instruction {@code pc}; the caller saved the budget in the context. */
-    static long callHelper(ExecutionContext ctx, int pc, int id, int depth, long r1, long r2, long r3, long r4, long r5) {
-        HelperTable helpers = ctx.program().helpers();
-        Helper helper = helpers.get(id);
-        if (helper == null) {
-            throw InstructionSemantics.unknownHelper(pc, helpers, id);
-        }
-        ctx.instruction = pc;
-        ctx.depth = depth;
-        return helper.call(ctx, r1, r2, r3, r4, r5);
-    }
 
     static CallDepthExceeded callDepthExceeded(int pc) {
         return new CallDepthExceeded(pc, ExecutionContext.MAX_FRAMES);

@@ -600,20 +600,36 @@ public final class Compiler {
             c.aload(CTX).iload(DEPTH).iconst_1().iadd().invokestatic(CD_GENERATED, functionName(entry), MTD_FUNCTION).pop2();
         }
 
+        /** callx: a function of the program, or (RFC 9669) a helper by the number the register holds. */
         private void callx(int pc, int register) {
             c.aload(CTX).invokevirtual(CD_CONTEXT, "program", MethodTypeDesc.of(CD_PROGRAM)).loadConstant(pc).lload(reg(register))
                     .invokestatic(CD_SEMANTICS, "callxEntry", MethodTypeDesc.of(CD_int, CD_PROGRAM, CD_int, CD_long))
                     .istore(CALLX_ENTRY);
+            Label function = c.newLabel();
+            Label done = c.newLabel();
+            c.iload(CALLX_ENTRY).ifge(function);
+            callHelper(pc, () -> c.loadConstant(pc).lload(reg(register))
+                    .invokestatic(CD_SEMANTICS, "callxHelper", MethodTypeDesc.of(CD_int, CD_int, CD_long)));
+            c.goto_(done);
+            c.labelBinding(function);
             call(pc, CALLX_ENTRY, 0);
+            c.labelBinding(done);
         }
 
         private void callHelper(int pc, int id) {
+            callHelper(pc, () -> c.loadConstant(id));
+        }
+
+        /** A helper call; {@code pushId} leaves the helper's number (an int) on the operand stack. */
+        private void callHelper(int pc, Runnable pushId) {
             c.aload(CTX).lload(REMAINING).putfield(CD_CONTEXT, "remainingBudget", CD_long);
-            c.aload(CTX).loadConstant(pc).loadConstant(id).iload(DEPTH);
+            c.aload(CTX).loadConstant(pc);
+            pushId.run();
+            c.iload(DEPTH);
             for (int r = 1; r <= 5; r++) {
                 c.lload(reg(r));
             }
-            c.invokestatic(CD_MACHINE, "callHelper", MethodTypeDesc.of(CD_long, CD_CONTEXT, CD_int, CD_int, CD_int,
+            c.invokestatic(CD_SEMANTICS, "callHelper", MethodTypeDesc.of(CD_long, CD_CONTEXT, CD_int, CD_int, CD_int,
                     CD_long, CD_long, CD_long, CD_long, CD_long));
             c.lstore(reg(0));
             c.aload(CTX).getfield(CD_CONTEXT, "remainingBudget", CD_long).lstore(REMAINING);

@@ -1,5 +1,6 @@
 package dev.wbpf.vm;
 
+import dev.wbpf.vm.helper.Helper;
 import dev.wbpf.vm.helper.HelperTable;
 import dev.wbpf.vm.memory.AtomicOp;
 import dev.wbpf.vm.memory.Memory;
@@ -66,13 +67,41 @@ final class InstructionSemantics {
         return imm >= 1 && imm <= 10 ? imm : dst;
     }
 
-    /** The instruction index callx goes to, checked to be a function of {@code program}. */
+    /**
+     * The instruction index callx goes to, checked to be a function of {@code program}; -1 when the
+     * register holds no function pointer, which RFC 9669 reads as a helper's number ("call helper
+     * function by address", {@link #callxHelper}). Linux gives callx only the first meaning.
+     */
     static int callxEntry(VmProgram program, int pc, long target) {
+        if (!Pointers.isFunction(target)) {
+            return -1;
+        }
         int entry = Pointers.offset(target);
-        if (!Pointers.isFunction(target) || !program.isFunctionEntry(entry)) {
+        if (!program.isFunctionEntry(entry)) {
             throw new HelperFault(pc, "callx to 0x" + Long.toHexString(target) + ", which is not a function of the program");
         }
         return entry;
+    }
+
+    /** The helper number a callx register holds when it holds no function pointer. */
+    static int callxHelper(int pc, long target) {
+        if (target <= 0 || target > Integer.MAX_VALUE) {
+            throw new HelperFault(pc, "callx to 0x" + Long.toHexString(target)
+                    + ", which is neither a function of the program nor a helper number");
+        }
+        return (int) target;
+    }
+
+    /** Helper {@code id} called by instruction {@code pc}; the caller saved the budget in the context. */
+    static long callHelper(ExecutionContext ctx, int pc, int id, int depth, long r1, long r2, long r3, long r4, long r5) {
+        HelperTable helpers = ctx.program().helpers();
+        Helper helper = helpers.get(id);
+        if (helper == null) {
+            throw unknownHelper(pc, helpers, id);
+        }
+        ctx.instruction = pc;
+        ctx.depth = depth;
+        return helper.call(ctx, r1, r2, r3, r4, r5);
     }
 
     static HelperFault unknownHelper(int pc, HelperTable helpers, int id) {

@@ -2,6 +2,7 @@ package dev.wbpf.vm;
 
 import static dev.wbpf.vm.InstructionSemantics.atomic;
 import static dev.wbpf.vm.InstructionSemantics.callxEntry;
+import static dev.wbpf.vm.InstructionSemantics.callxHelper;
 import static dev.wbpf.vm.InstructionSemantics.callxRegister;
 import static dev.wbpf.vm.InstructionSemantics.cannotExecute;
 import static dev.wbpf.vm.InstructionSemantics.div32;
@@ -277,12 +278,22 @@ public final class Interpreter implements Machine {
                         }
                     }
                 }
-                case 0x8d -> { // callx: the register holds a function pointer (LDDW src=4)
-                    int entry = callxEntry(prog, pc, r[callxRegister(dst, imm)]);
-                    pushFrame(ctx, r, pc, depth);
-                    depth++;
-                    r[10] = ExecutionContext.frameTop(depth);
-                    pc = entry - 1;
+                case 0x8d -> { // callx: a function pointer (LDDW src=4), or (RFC 9669) a helper's number
+                    long target = r[callxRegister(dst, imm)];
+                    int entry = callxEntry(prog, pc, target);
+                    if (entry >= 0) {
+                        pushFrame(ctx, r, pc, depth);
+                        depth++;
+                        r[10] = ExecutionContext.frameTop(depth);
+                        pc = entry - 1;
+                    } else {
+                        ctx.remainingBudget = remaining;
+                        r[0] = InstructionSemantics.callHelper(ctx, pc, callxHelper(pc, target), depth, r[1], r[2], r[3], r[4], r[5]);
+                        remaining = ctx.remainingBudget;
+                        if (ctx.abortedByPacketLoad) {
+                            return 0;
+                        }
+                    }
                 }
                 case 0x95 -> {
                     if (depth == baseDepth) {

@@ -324,9 +324,21 @@ class ConformanceTest {
             assertEquals(42L, Vm.run(p));
         }
 
-        @Test void callxToAScalarIsRefused() {
-            HelperFault e = assertThrows(HelperFault.class, () -> Vm.run(asm().mov64Imm(2, 3).callx(2).exit()));
-            assertTrue(e.getMessage().startsWith("insn 1: callx"), e.getMessage());
+        /** RFC 9669's reading of callx: a register that holds no function pointer holds a helper's number. */
+        @Test void callxToAHelperNumberCallsThatHelper() {
+            // bpf_ktime_get_ns (5): r0 is the clock, then r6..r9 survive the call as after any helper call
+            Asm p = asm().mov64Imm(6, 7).mov64Imm(2, 5).callx(2)
+                    .jmpImm(0x20, 0, 0, 1)  // if r0 > 0 skip the next
+                    .exit()
+                    .mov64Reg(0, 6).exit();
+            assertEquals(7L, Vm.run(p));
+        }
+
+        @Test void callxToANumberThatIsNoHelperOrToNothingIsRefused() {
+            HelperFault unknown = assertThrows(HelperFault.class, () -> Vm.run(asm().mov64Imm(2, 99_999).callx(2).exit()));
+            assertTrue(unknown.getMessage().startsWith("insn 1: unknown helper"), unknown.getMessage());
+            HelperFault zero = assertThrows(HelperFault.class, () -> Vm.run(asm().mov64Imm(2, 0).callx(2).exit()));
+            assertTrue(zero.getMessage().contains("neither a function of the program nor a helper number"), zero.getMessage());
         }
     }
 
