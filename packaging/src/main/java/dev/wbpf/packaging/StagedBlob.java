@@ -26,6 +26,7 @@ public final class StagedBlob implements AutoCloseable {
     private final MessageDigest md = Digest.newSha256();
     private long size;
     private Descriptor verified;
+    private DigestMismatchException refused;
     private boolean committed;
 
     StagedBlob(PackageStore store, Path temp, String mediaType, Digest expected, long expectedSize) throws IOException {
@@ -53,8 +54,8 @@ public final class StagedBlob implements AutoCloseable {
     }
 
     private void write(byte[] b, int off, int len) throws IOException {
-        if (verified != null) {
-            throw new IllegalStateException("blob " + verified.digest() + " was already verified");
+        if (verified != null || refused != null) {
+            throw new IllegalStateException("blob " + (expected != null ? expected : "") + " was already verified");
         }
         if (expectedSize >= 0 && size + len > expectedSize) {
             throw new DigestMismatchException(expected, "blob " + (expected != null ? expected : "") +
@@ -76,19 +77,22 @@ public final class StagedBlob implements AutoCloseable {
         if (verified != null) {
             return verified;
         }
-        channel.force(true);
-        channel.close();
-        Digest actual = Digest.from(md);
-        if (expected != null && !expected.equals(actual)) {
-            throw new DigestMismatchException(expected, "blob " + expected + " was refused: its content hashes to "
-                    + actual + " (" + size + " bytes); the store is unchanged");
+        if (refused == null) {
+            channel.force(true);
+            channel.close();
+            Digest actual = Digest.from(md);
+            if (expected != null && !expected.equals(actual)) {
+                refused = new DigestMismatchException(expected, "blob " + expected + " was refused: its content hashes to "
+                        + actual + " (" + size + " bytes); the store is unchanged");
+            } else if (expectedSize >= 0 && size != expectedSize) {
+                refused = new DigestMismatchException(expected, "blob " + actual + " was refused: it has " + size
+                        + " bytes, " + expectedSize + " were announced; the store is unchanged");
+            } else {
+                verified = new Descriptor(mediaType, actual, size);
+                return verified;
+            }
         }
-        if (expectedSize >= 0 && size != expectedSize) {
-            throw new DigestMismatchException(expected, "blob " + actual + " was refused: it has " + size
-                    + " bytes, " + expectedSize + " were announced; the store is unchanged");
-        }
-        verified = new Descriptor(mediaType, actual, size);
-        return verified;
+        throw refused;
     }
 
     /** Verifies (if not done yet) and moves the blob into the store. */
