@@ -89,7 +89,7 @@ public final class RegistryClient {
 
     /** Fetches a manifest or index by tag or digest, checking its digest. */
     public RawManifest pullManifest(Reference ref) throws IOException {
-        HttpRequest req = request(manifestUri(ref)).header("Accept", String.join(", ", MediaTypes.MANIFESTS)).GET().build();
+        HttpRequest req = manifestRequest(ref).GET().build();
         HttpResponse<InputStream> response = send(req, ref.registry());
         byte[] body = readLimited(response, MAX_MANIFEST);
         if (response.statusCode() != 200) {
@@ -115,8 +115,7 @@ public final class RegistryClient {
 
     /** {@code HEAD} of a manifest: its descriptor if it exists. */
     public Optional<Descriptor> headManifest(Reference ref) throws IOException {
-        HttpRequest req = request(manifestUri(ref)).header("Accept", String.join(", ", MediaTypes.MANIFESTS))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = manifestRequest(ref).HEAD().build();
         HttpResponse<InputStream> response = send(req, ref.registry());
         Transport.discard(response);
         if (response.statusCode() == 404) {
@@ -140,7 +139,7 @@ public final class RegistryClient {
      * a registry without the referrers API is also added to the fallback tag {@code sha256-HEX}.
      */
     public Digest pushManifest(Reference ref, RawManifest manifest) throws IOException {
-        HttpRequest req = request(manifestUri(ref)).header("Content-Type", manifest.mediaType())
+        HttpRequest req = manifestRequest(ref).header("Content-Type", manifest.mediaType())
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.content())).build();
         HttpResponse<InputStream> response = expect(send(req, ref.registry()), ref, "push manifest", 201, 200);
         Optional<Digest> said = response.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
@@ -162,14 +161,14 @@ public final class RegistryClient {
             target = ref.withDigest(headManifest(ref).orElseThrow(() -> new RegistryErrorException(
                     "registry " + ref.registry() + " has no manifest " + ref + " to delete", 404, List.of())).digest());
         }
-        expect(send(request(manifestUri(target)).DELETE().build(), ref.registry()), target, "delete manifest", 202, 200);
+        expect(send(manifestRequest(target).DELETE().build(), ref.registry()), target, "delete manifest", 202, 200);
     }
 
     // ---------------------------------------------------------------- blobs
 
     /** {@code HEAD} of a blob: whether the repository has it. */
     public boolean blobExists(Reference repo, Digest digest) throws IOException {
-        HttpRequest req = request(blobUri(repo, digest)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = request(blobUri(repo, digest)).HEAD().build();
         HttpResponse<InputStream> response = send(req, repo.registry());
         Transport.discard(response);
         return switch (response.statusCode()) {
@@ -276,7 +275,7 @@ public final class RegistryClient {
             return BlobOutcome.EXISTED;
         }
         String query = mountFrom == null ? "" : "?mount=" + enc(blob.digest().toString()) + "&from=" + enc(mountFrom);
-        URI start = URI.create(base(repo) + "/v2/" + repo.repository() + "/blobs/uploads/" + query);
+        URI start = repositoryUri(repo, "blobs/uploads/" + query);
         // 201: the registry mounted the blob instead of opening an upload
         HttpResponse<InputStream> response = expect(send(request(start).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 repo.registry()), repo.withDigest(blob.digest()), "start upload", mountFrom == null ? new int[] {202} : new int[] {202, 201});
@@ -317,14 +316,7 @@ public final class RegistryClient {
     private void close(UploadSession session, HttpRequest.BodyPublisher body, String action) throws IOException {
         HttpRequest req = request(withDigest(session.location(), session.blob().digest()))
                 .header("Content-Type", "application/octet-stream").PUT(body).build();
-        HttpResponse<InputStream> response;
-        try {
-            response = transport.execute(req);
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            throw interrupted(session, e);
-        }
+        HttpResponse<InputStream> response = duringUpload(session, () -> transport.execute(req));
         expect(response, session.repository().withDigest(session.blob().digest()), action, 201);
     }
 
@@ -350,13 +342,8 @@ public final class RegistryClient {
                     throw interrupted(session, e);
                 }
             }
-            try {
-                session = status(session);
-            } catch (RegistryException e) {
-                throw e;
-            } catch (IOException e) {
-                throw interrupted(session, e);
-            }
+            UploadSession stopped = session;
+            session = duringUpload(stopped, () -> status(stopped));
         }
         return session;
     }
@@ -398,7 +385,7 @@ public final class RegistryClient {
     /** All tags of a repository, page by page ({@code n=pageSize}) following {@code Link} headers. */
     public List<String> listTags(Reference repo, int pageSize) throws IOException {
         List<String> tags = new ArrayList<>();
-        URI uri = URI.create(base(repo) + "/v2/" + repo.repository() + "/tags/list" + (pageSize > 0 ? "?n=" + pageSize : ""));
+        URI uri = repositoryUri(repo, "tags/list" + (pageSize > 0 ? "?n=" + pageSize : ""));
         Set<URI> seen = new HashSet<>();
         while (uri != null && seen.add(uri)) {
             HttpResponse<InputStream> response = send(request(uri).GET().build(), repo.registry());
@@ -426,8 +413,7 @@ public final class RegistryClient {
      * {@code ALG-HEX}.
      */
     public List<Descriptor> referrers(Reference repo, Digest subject, String artifactType) throws IOException {
-        URI uri = URI.create(base(repo) + "/v2/" + repo.repository() + "/referrers/" + subject
-                + (artifactType != null ? "?artifactType=" + enc(artifactType) : ""));
+        URI uri = repositoryUri(repo, "referrers/" + subject + (artifactType != null ? "?artifactType=" + enc(artifactType) : ""));
         HttpResponse<InputStream> response = send(request(uri).header("Accept", MediaTypes.OCI_INDEX).GET().build(),
                 repo.registry());
         byte[] body = readLimited(response, MAX_MANIFEST);
@@ -571,12 +557,19 @@ public final class RegistryClient {
         return (plainHttp.contains(ref.registry()) || plainHttp.contains(host) ? "http://" : "https://") + host;
     }
 
-    private URI manifestUri(Reference ref) {
-        return URI.create(base(ref) + "/v2/" + ref.repository() + "/manifests/" + ref.identifier());
+    /** {@code PATH} under the repository's API root, {@code /v2/REPOSITORY/PATH}. */
+    private URI repositoryUri(Reference repo, String path) {
+        return URI.create(base(repo) + "/v2/" + repo.repository() + "/" + path);
     }
 
     private URI blobUri(Reference repo, Digest digest) {
-        return URI.create(base(repo) + "/v2/" + repo.repository() + "/blobs/" + digest);
+        return repositoryUri(repo, "blobs/" + digest);
+    }
+
+    /** A request for a manifest, accepting every manifest and index type. */
+    private HttpRequest.Builder manifestRequest(Reference ref) {
+        return request(repositoryUri(ref, "manifests/" + ref.identifier()))
+                .header("Accept", String.join(", ", MediaTypes.MANIFESTS));
     }
 
     private static URI withDigest(URI location, Digest digest) {
@@ -602,6 +595,22 @@ public final class RegistryClient {
         } catch (IOException e) {
             throw new RegistryException("cannot reach registry " + registry + ": " + describe(e)
                     + " (" + request.method() + " " + request.uri().getRawPath() + ")", e);
+        }
+    }
+
+    /** A step of an upload that needs the network. */
+    private interface UploadStep<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs an upload step; not reaching the registry becomes an error saying how far the upload got. */
+    private static <T> T duringUpload(UploadSession session, UploadStep<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw interrupted(session, e);
         }
     }
 
