@@ -19,6 +19,8 @@ final class BlobBodies implements Closeable {
     private final TransferListener listener;
     private InputStream in;
     private long position;
+    /** Counts reopenings: a part handed out before the latest one may not read on. */
+    private int generation;
 
     BlobBodies(BlobSource source, Descriptor blob, TransferListener listener) {
         this.source = source;
@@ -43,8 +45,9 @@ final class BlobBodies implements Closeable {
             in = source.open();
             in.skipNBytes(offset);
             position = offset;
+            generation++;
         }
-        return new Part(offset + length);
+        return new Part(offset + length, generation);
     }
 
     @Override
@@ -58,9 +61,11 @@ final class BlobBodies implements Closeable {
     /** The open stream up to {@code end}; at the blob's end it checks the source ends there too. */
     private final class Part extends InputStream {
         private final long end;
+        private final int generation;
 
-        Part(long end) {
+        Part(long end, int generation) {
             this.end = end;
+            this.generation = generation;
         }
 
         @Override
@@ -72,6 +77,9 @@ final class BlobBodies implements Closeable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             synchronized (BlobBodies.this) {
+                if (generation != BlobBodies.this.generation) {
+                    throw new IOException("the body of an upload request was read again; this earlier read stops");
+                }
                 if (position >= end) {
                     return -1;
                 }

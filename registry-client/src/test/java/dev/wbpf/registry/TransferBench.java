@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  */
 public final class TransferBench {
     private static final long MIB = 1 << 20;
+    private static final String LOCAL_TAG = "latest";
 
     private final Path dir;
     private final RegistryServer registry;
@@ -145,8 +146,6 @@ public final class TransferBench {
         delete(work);
         return new long[] {t1 - t0, t2 - t1};
     }
-
-    private static final String LOCAL_TAG = "latest";
 
     /** A package with one layer of {@code size} fresh random bytes, tagged {@value #LOCAL_TAG} in the layout. */
     private Descriptor onePackage(PackageStore store, Path layerFile, long size) throws IOException {
