@@ -277,8 +277,9 @@ public final class RegistryClient {
         String query = mountFrom == null ? "" : "?mount=" + enc(blob.digest().toString()) + "&from=" + enc(mountFrom);
         URI start = repositoryUri(repo, "blobs/uploads/" + query);
         // 201: the registry mounted the blob instead of opening an upload
+        int[] expected = mountFrom == null ? new int[] {202} : new int[] {202, 201};
         HttpResponse<InputStream> response = expect(send(request(start).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                repo.registry()), repo.withDigest(blob.digest()), "start upload", mountFrom == null ? new int[] {202} : new int[] {202, 201});
+                repo.registry()), repo.withDigest(blob.digest()), "start upload", expected);
         if (response.statusCode() == 201) {
             listener.finished(blob, "mounted");
             return BlobOutcome.MOUNTED;
@@ -302,9 +303,9 @@ public final class RegistryClient {
         boolean ok = false;
         try (BlobBodies bodies = new BlobBodies(source, blob, listener)) {
             if (blob.size() <= chunkSize && session.committed() == 0) {
-                close(session, bodies.part(0, blob.size()), "upload blob");
+                finishUpload(session, bodies.part(0, blob.size()), "upload blob");
             } else {
-                close(putChunks(session, bodies), HttpRequest.BodyPublishers.noBody(), "finish upload");
+                finishUpload(putChunks(session, bodies), HttpRequest.BodyPublishers.noBody(), "finish upload");
             }
             ok = true;
         } finally {
@@ -313,7 +314,7 @@ public final class RegistryClient {
     }
 
     /** The closing {@code PUT ?digest=}, with the whole blob (a monolithic upload) or nothing after chunks. */
-    private void close(UploadSession session, HttpRequest.BodyPublisher body, String action) throws IOException {
+    private void finishUpload(UploadSession session, HttpRequest.BodyPublisher body, String action) throws IOException {
         HttpRequest req = request(withDigest(session.location(), session.blob().digest()))
                 .header("Content-Type", "application/octet-stream").PUT(body).build();
         HttpResponse<InputStream> response = duringUpload(session, () -> transport.execute(req));
