@@ -151,41 +151,23 @@ public final class PackageStore {
      * size differs (reading stops as soon as the stream is longer).
      */
     public Descriptor putBlob(String mediaType, InputStream in, Digest expected, long expectedSize) throws IOException {
-        Path temp = Files.createTempFile(tmp, "blob-", ".part");
-        boolean moved = false;
-        try {
-            var hashing = new Digest.HashingInputStream(in);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                byte[] buf = new byte[64 * 1024];
-                for (int n; (n = hashing.read(buf)) >= 0; ) {
-                    out.write(buf, 0, n);
-                    if (expectedSize >= 0 && hashing.count() > expectedSize) {
-                        throw new DigestMismatchException(expected, "blob " + (expected != null ? expected : "") +
-                                " was refused: it is longer than the " + expectedSize + " bytes announced; the store is unchanged");
-                    }
-                }
-                out.flush();
-                ch.force(true);
+        try (StagedBlob staged = stageBlob(mediaType, expected, expectedSize)) {
+            OutputStream out = staged.stream();
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
             }
-            Digest actual = hashing.digest();
-            long size = hashing.count();
-            if (expected != null && !expected.equals(actual)) {
-                throw new DigestMismatchException(expected, "blob " + expected + " was refused: its content hashes to "
-                        + actual + " (" + size + " bytes); the store is unchanged");
-            }
-            if (expectedSize >= 0 && size != expectedSize) {
-                throw new DigestMismatchException(expected, "blob " + actual + " was refused: it has " + size
-                        + " bytes, " + expectedSize + " were announced; the store is unchanged");
-            }
-            moveIntoPlace(temp, blobPath(actual));
-            moved = true;
-            return new Descriptor(mediaType, actual, size);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
+            return staged.commit();
         }
+    }
+
+    /**
+     * Starts writing a blob that enters the store only when {@link StagedBlob#commit() committed},
+     * after its content was checked against {@code expected} (when given) and
+     * {@code expectedSize} (when {@code >= 0}).
+     */
+    public StagedBlob stageBlob(String mediaType, Digest expected, long expectedSize) throws IOException {
+        return new StagedBlob(this, Files.createTempFile(tmp, "blob-", ".part"), mediaType, expected, expectedSize);
     }
 
     /** Stores a manifest (as compact JSON) and returns its descriptor, with the manifest's artifactType. */
@@ -581,7 +563,7 @@ public final class PackageStore {
         }
     }
 
-    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+    static void moveIntoPlace(Path temp, Path target) throws IOException {
         Files.createDirectories(target.getParent());
         // Temporary files are created 0600; blobs and index.json are meant to be readable like any layout.
         try {

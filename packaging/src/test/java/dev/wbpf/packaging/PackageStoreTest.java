@@ -141,6 +141,42 @@ class PackageStoreTest {
     }
 
     @Test
+    void stagedBlobsEnterTheStoreOnlyWhenCommittedAndWrongOnesNever() throws IOException {
+        PackageStore store = PackageStore.open(dir);
+        byte[] content = "staged content".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.of(content);
+        try (StagedBlob good = store.stageBlob("x", digest, content.length);
+             StagedBlob tampered = store.stageBlob("x", digest, content.length)) {
+            good.stream().write(content);
+            assertEquals(new Descriptor("x", digest, content.length), good.verify());
+            assertFalse(store.hasBlob(digest), "verified is not yet in the store");
+
+            byte[] flipped = content.clone();
+            flipped[3] ^= 1;
+            tampered.stream().write(flipped);
+            var e = assertThrows(DigestMismatchException.class, tampered::verify);
+            assertTrue(e.getMessage().contains("blob " + digest + " was refused: its content hashes to " + Digest.of(flipped)),
+                    e.getMessage());
+            assertThrows(DigestMismatchException.class, tampered::commit);
+            assertFalse(store.hasBlob(digest));
+
+            good.commit();
+            assertArrayEquals(content, store.blob(digest));
+        }
+        try (StagedBlob tooLong = store.stageBlob("x", digest, 3)) {
+            var e = assertThrows(DigestMismatchException.class, () -> tooLong.stream().write(content));
+            assertTrue(e.getMessage().contains("longer than the 3 bytes"), e.getMessage());
+        }
+        try (StagedBlob abandoned = store.stageBlob("x", Digest.of(new byte[1]), 1)) {
+            abandoned.stream().write(0);
+        }
+        assertEquals(1, Fixtures.blobFiles(store).size());
+        try (var tmp = Files.list(store.root().resolve(".wbpf-tmp"))) {
+            assertEquals(0, tmp.count(), "no staging file left behind");
+        }
+    }
+
+    @Test
     void rmiUntagsAndPruneRemovesWhatNothingReaches() throws IOException {
         PackageStore store = PackageStore.open(dir);
         Fixtures.build(store, "demo:1", "one");

@@ -16,8 +16,18 @@ public interface BlobSink {
 
     OutputStream open() throws IOException;
 
-    /** The content was verified: make it visible. */
+    /** The content was verified (or, where {@link #checksDigest()}, is to be verified now): make it visible. */
     void commit() throws IOException;
+
+    /**
+     * Whether the sink hashes what is written to it and its {@link #commit()} refuses, with a
+     * {@link dev.wbpf.packaging.DigestMismatchException}, content that does not match the digest
+     * (a store's {@link dev.wbpf.packaging.StagedBlob} does): the client then leaves the digest
+     * check to the sink rather than hash the content twice. It still checks the size.
+     */
+    default boolean checksDigest() {
+        return false;
+    }
 
     /** The content was wrong or incomplete: throw away what was written. */
     void abort();

@@ -7,18 +7,15 @@ import dev.wbpf.packaging.PackageStore;
 import dev.wbpf.packaging.PackagingException;
 import dev.wbpf.packaging.RawManifest;
 import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.StagedBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Moves packages between the local {@link PackageStore} and a registry: what {@code wbpf push}
@@ -88,57 +85,32 @@ public final class PackageTransfer {
     }
 
     /**
-     * Pulls {@code ref} into {@code store}: every blob and manifest is fetched into a staging
-     * directory and checked against its digest and size; only when all arrived do they enter the
-     * store (blobs, then the manifest), and then the tag is set. A failed pull leaves the store as
-     * it was. Returns the stored (tagged, when {@code ref} has a tag) manifest descriptor.
+     * Pulls {@code ref} into {@code store}: every blob is written to a staging file of the store,
+     * hashed as it arrives and checked against its digest and size; only when all arrived do they
+     * enter the store (blobs, then the manifest), and then the tag is set. A failed pull leaves the
+     * store as it was. Returns the stored (tagged, when {@code ref} has a tag) manifest descriptor.
      */
     public static Descriptor pull(RegistryClient client, PackageStore store, Reference ref) throws IOException {
-        Path staging = Files.createTempDirectory("wbpf-pull-");
+        Map<Digest, Arrival> arrived = new LinkedHashMap<>();
+        List<StagedBlob> staged = new ArrayList<>();
         try {
-            Map<Descriptor, Path> staged = new LinkedHashMap<>();
             ContentTarget target = new ContentTarget() {
                 @Override
                 public boolean contains(Descriptor d) {
-                    return store.hasBlob(d.digest()) || staged.keySet().stream().anyMatch(s -> s.digest().equals(d.digest()));
+                    return store.hasBlob(d.digest()) || arrived.containsKey(d.digest());
                 }
 
                 @Override
-                public BlobSink sink(Descriptor d) {
-                    Path file = staging.resolve(d.digest().encoded());
-                    BlobSink inner = BlobSink.toFile(file);
-                    return new BlobSink() {
-                        @Override
-                        public OutputStream open() throws IOException {
-                            return inner.open();
-                        }
-
-                        @Override
-                        public void commit() throws IOException {
-                            inner.commit();
-                            staged.put(d, file);
-                        }
-
-                        @Override
-                        public void abort() {
-                            inner.abort();
-                        }
-                    };
+                public BlobSink sink(Descriptor d) throws IOException {
+                    return MediaTypes.isManifest(d.mediaType()) ? manifestSink(store, d, arrived)
+                            : blobSink(store, d, arrived, staged);
                 }
             };
             RawManifest root = client.pull(ref, target);
             Descriptor stored = null;
-            for (Map.Entry<Descriptor, Path> e : staged.entrySet()) {
-                Descriptor d = e.getKey();
-                Descriptor put;
-                if (MediaTypes.isManifest(d.mediaType())) {
-                    put = store.putManifest(Files.readAllBytes(e.getValue()), d.mediaType(), d.digest());
-                } else {
-                    try (InputStream in = Files.newInputStream(e.getValue())) {
-                        put = store.putBlob(d.mediaType(), in, d.digest(), d.size());
-                    }
-                }
-                if (d.digest().equals(root.digest())) {
+            for (Map.Entry<Digest, Arrival> e : arrived.entrySet()) {
+                Descriptor put = e.getValue().enter();
+                if (e.getKey().equals(root.digest())) {
                     stored = put;
                 }
             }
@@ -150,12 +122,69 @@ public final class PackageTransfer {
             }
             return stored;
         } finally {
-            try (Stream<Path> files = Files.walk(staging)) {
-                List<Path> all = new ArrayList<>(files.sorted(Comparator.reverseOrder()).toList());
-                for (Path p : all) {
-                    Files.deleteIfExists(p);
-                }
+            for (StagedBlob blob : staged) {
+                blob.close();
             }
         }
+    }
+
+    /** Content of a pull that arrived and was checked, waiting to enter the store. */
+    private interface Arrival {
+        Descriptor enter() throws IOException;
+    }
+
+    /** A blob goes straight to the store's staging file, which hashes it and checks its digest. */
+    private static BlobSink blobSink(PackageStore store, Descriptor d, Map<Digest, Arrival> arrived,
+                                     List<StagedBlob> staged) throws IOException {
+        StagedBlob blob = store.stageBlob(d.mediaType(), d.digest(), d.size());
+        staged.add(blob);
+        return new BlobSink() {
+            @Override
+            public OutputStream open() {
+                return blob.stream();
+            }
+
+            @Override
+            public boolean checksDigest() {
+                return true;
+            }
+
+            @Override
+            public void commit() throws IOException {
+                blob.verify();
+                arrived.put(d.digest(), blob::commit);
+            }
+
+            @Override
+            public void abort() {
+                try {
+                    blob.close();
+                } catch (IOException ignored) {
+                    // best effort: the store's prune removes stale staging files
+                }
+            }
+        };
+    }
+
+    /** A manifest (small, and already checked by the client) is kept in memory; the store parses it as it enters. */
+    private static BlobSink manifestSink(PackageStore store, Descriptor d, Map<Digest, Arrival> arrived) {
+        BlobSink.Bytes bytes = BlobSink.toBytes();
+        return new BlobSink() {
+            @Override
+            public OutputStream open() {
+                return bytes.open();
+            }
+
+            @Override
+            public void commit() {
+                bytes.commit();
+                arrived.put(d.digest(), () -> store.putManifest(bytes.bytes(), d.mediaType(), d.digest()));
+            }
+
+            @Override
+            public void abort() {
+                bytes.abort();
+            }
+        };
     }
 }

@@ -82,18 +82,14 @@ public final class RegistryClient {
     /** {@code GET /v2/}: whether the registry answers and accepts our credentials (what login checks). */
     public void ping(String registry) throws IOException {
         Reference probe = new Reference(registry, "-", null, null);
-        HttpResponse<InputStream> response = send(request(URI.create(base(probe) + "/v2/")).GET().build(), registry);
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 200) {
-            throw error(response, body, probe, "ping");
-        }
+        expect(send(request(URI.create(base(probe) + "/v2/")).GET().build(), registry), probe, "ping", 200);
     }
 
     // ---------------------------------------------------------------- manifests
 
     /** Fetches a manifest or index by tag or digest, checking its digest. */
     public RawManifest pullManifest(Reference ref) throws IOException {
-        HttpRequest req = request(manifestUri(ref)).header("Accept", String.join(", ", MediaTypes.MANIFESTS)).GET().build();
+        HttpRequest req = manifestRequest(ref).GET().build();
         HttpResponse<InputStream> response = send(req, ref.registry());
         byte[] body = readLimited(response, MAX_MANIFEST);
         if (response.statusCode() != 200) {
@@ -119,8 +115,7 @@ public final class RegistryClient {
 
     /** {@code HEAD} of a manifest: its descriptor if it exists. */
     public Optional<Descriptor> headManifest(Reference ref) throws IOException {
-        HttpRequest req = request(manifestUri(ref)).header("Accept", String.join(", ", MediaTypes.MANIFESTS))
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = manifestRequest(ref).HEAD().build();
         HttpResponse<InputStream> response = send(req, ref.registry());
         Transport.discard(response);
         if (response.statusCode() == 404) {
@@ -144,13 +139,9 @@ public final class RegistryClient {
      * a registry without the referrers API is also added to the fallback tag {@code sha256-HEX}.
      */
     public Digest pushManifest(Reference ref, RawManifest manifest) throws IOException {
-        HttpRequest req = request(manifestUri(ref)).header("Content-Type", manifest.mediaType())
+        HttpRequest req = manifestRequest(ref).header("Content-Type", manifest.mediaType())
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.content())).build();
-        HttpResponse<InputStream> response = send(req, ref.registry());
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 201 && response.statusCode() != 200) {
-            throw error(response, body, ref, "push manifest");
-        }
+        HttpResponse<InputStream> response = expect(send(req, ref.registry()), ref, "push manifest", 201, 200);
         Optional<Digest> said = response.headers().firstValue("Docker-Content-Digest").map(Digest::parse);
         if (said.isPresent() && said.get().algorithm().equals("sha256") && !said.get().equals(manifest.digest())) {
             throw new DigestMismatchException("registry " + ref.registry() + " stored manifest " + ref + " as "
@@ -170,18 +161,14 @@ public final class RegistryClient {
             target = ref.withDigest(headManifest(ref).orElseThrow(() -> new RegistryErrorException(
                     "registry " + ref.registry() + " has no manifest " + ref + " to delete", 404, List.of())).digest());
         }
-        HttpResponse<InputStream> response = send(request(manifestUri(target)).DELETE().build(), ref.registry());
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 202 && response.statusCode() != 200) {
-            throw error(response, body, target, "delete manifest");
-        }
+        expect(send(manifestRequest(target).DELETE().build(), ref.registry()), target, "delete manifest", 202, 200);
     }
 
     // ---------------------------------------------------------------- blobs
 
     /** {@code HEAD} of a blob: whether the repository has it. */
     public boolean blobExists(Reference repo, Digest digest) throws IOException {
-        HttpRequest req = request(blobUri(repo, digest)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = request(blobUri(repo, digest)).HEAD().build();
         HttpResponse<InputStream> response = send(req, repo.registry());
         Transport.discard(response);
         return switch (response.statusCode()) {
@@ -216,31 +203,38 @@ public final class RegistryClient {
             throw error(response, readLimited(response, 1 << 16), repo.withDigest(blob.digest()), "pull blob");
         }
         listener.started("pull", blob);
-        MessageDigest md = blob.digest().newMessageDigest();
-        long total = 0;
+        // hashed once: here, or by a sink that checks the digest on commit
+        MessageDigest md = sink.checksDigest() ? null : blob.digest().newMessageDigest();
+        String from = "blob " + blob.digest() + " from registry " + repo.registry() + " (" + repo.repository() + ")";
         boolean ok = false;
-        try (InputStream in = response.body(); OutputStream out = sink.open()) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                total += n;
-                if (total > blob.size()) {
-                    throw new DigestMismatchException("blob " + blob.digest() + " from registry " + repo.registry() + " ("
-                            + repo.repository() + ") is larger than its " + blob.size() + " bytes; nothing was kept",
-                            blob.digest());
+        try {
+            long total = 0;
+            try (InputStream in = response.body(); OutputStream out = sink.open()) {
+                byte[] buffer = new byte[256 * 1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    total += n;
+                    if (total > blob.size()) {
+                        throw new DigestMismatchException(from + " is larger than its " + blob.size()
+                                + " bytes; nothing was kept", blob.digest());
+                    }
+                    if (md != null) {
+                        md.update(buffer, 0, n);
+                    }
+                    out.write(buffer, 0, n);
+                    listener.progress(blob, total);
                 }
-                md.update(buffer, 0, n);
-                out.write(buffer, 0, n);
-                listener.progress(blob, total);
             }
             if (total != blob.size()) {
-                throw new DigestMismatchException("blob " + blob.digest() + " from registry " + repo.registry() + " ("
-                        + repo.repository() + ") ended after " + total + " of " + blob.size() + " bytes; nothing was kept",
-                        blob.digest());
+                throw new DigestMismatchException(from + " ended after " + total + " of " + blob.size()
+                        + " bytes; nothing was kept", blob.digest());
             }
-            if (!blob.digest().matches(md)) {
-                throw new DigestMismatchException("blob " + blob.digest() + " from registry " + repo.registry() + " ("
-                        + repo.repository() + ") does not match its digest: the content is corrupt or tampered with;"
-                        + " nothing was kept", blob.digest());
+            if (md != null && !blob.digest().matches(md)) {
+                throw tampered(from, blob);
+            }
+            try {
+                sink.commit();
+            } catch (dev.wbpf.packaging.DigestMismatchException e) {
+                throw tampered(from, blob);
             }
             ok = true;
         } catch (IOException e) {
@@ -255,8 +249,12 @@ public final class RegistryClient {
                 listener.finished(blob, "failed");
             }
         }
-        sink.commit();
         listener.finished(blob, "pulled");
+    }
+
+    private static DigestMismatchException tampered(String from, Descriptor blob) {
+        return new DigestMismatchException(from + " does not match its digest: the content is corrupt or tampered with;"
+                + " nothing was kept", blob.digest());
     }
 
     /** How a blob got into the repository. */
@@ -277,16 +275,14 @@ public final class RegistryClient {
             return BlobOutcome.EXISTED;
         }
         String query = mountFrom == null ? "" : "?mount=" + enc(blob.digest().toString()) + "&from=" + enc(mountFrom);
-        URI start = URI.create(base(repo) + "/v2/" + repo.repository() + "/blobs/uploads/" + query);
-        HttpResponse<InputStream> response = send(request(start)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), repo.registry());
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() == 201 && mountFrom != null) {
+        URI start = repositoryUri(repo, "blobs/uploads/" + query);
+        // 201: the registry mounted the blob instead of opening an upload
+        int[] expected = mountFrom == null ? new int[] {202} : new int[] {202, 201};
+        HttpResponse<InputStream> response = expect(send(request(start).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                repo.registry()), repo.withDigest(blob.digest()), "start upload", expected);
+        if (response.statusCode() == 201) {
             listener.finished(blob, "mounted");
             return BlobOutcome.MOUNTED;
-        }
-        if (response.statusCode() != 202) {
-            throw error(response, body, repo.withDigest(blob.digest()), "start upload");
         }
         UploadSession session = new UploadSession(repo, blob, location(response, start), 0);
         upload(session, source);
@@ -305,11 +301,11 @@ public final class RegistryClient {
         Descriptor blob = session.blob();
         listener.started("push", blob);
         boolean ok = false;
-        try {
+        try (BlobBodies bodies = new BlobBodies(source, blob, listener)) {
             if (blob.size() <= chunkSize && session.committed() == 0) {
-                putMonolithic(session, source);
+                finishUpload(session, bodies.part(0, blob.size()), "upload blob");
             } else {
-                putChunked(session, source);
+                finishUpload(putChunks(session, bodies), HttpRequest.BodyPublishers.noBody(), "finish upload");
             }
             ok = true;
         } finally {
@@ -317,39 +313,25 @@ public final class RegistryClient {
         }
     }
 
-    private void putMonolithic(UploadSession session, BlobSource source) throws IOException {
-        Descriptor blob = session.blob();
-        HttpRequest req = request(withDigest(session.location(), blob.digest()))
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
-                    try {
-                        return new ProgressStream(source.open(), blob, 0);
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }), blob.size())).build();
-        HttpResponse<InputStream> response;
-        try {
-            response = transport.execute(req);
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            throw interrupted(session, e);
-        }
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 201) {
-            throw error(response, body, session.repository().withDigest(blob.digest()), "upload blob");
-        }
+    /** The closing {@code PUT ?digest=}, with the whole blob (a monolithic upload) or nothing after chunks. */
+    private void finishUpload(UploadSession session, HttpRequest.BodyPublisher body, String action) throws IOException {
+        HttpRequest req = request(withDigest(session.location(), session.blob().digest()))
+                .header("Content-Type", "application/octet-stream").PUT(body).build();
+        HttpResponse<InputStream> response = duringUpload(session, () -> transport.execute(req));
+        expect(response, session.repository().withDigest(session.blob().digest()), action, 201);
     }
 
-    private void putChunked(UploadSession start, BlobSource source) throws IOException {
-        Descriptor blob = start.blob();
-        UploadSession[] progress = {start};
+    /**
+     * PATCHes the rest of the blob in chunks; after a failure asks the registry where it got and
+     * goes on from there, up to {@value #MAX_RESUMES} times. Returns the session after the last chunk.
+     */
+    private UploadSession putChunks(UploadSession start, BlobBodies bodies) throws IOException {
+        UploadSession session = start;
         int resumes = 0;
-        while (true) {
+        while (session.committed() < session.blob().size()) {
             try {
-                sendChunks(progress, source);
-                break;
+                session = patch(session, bodies);
+                continue;
             } catch (RegistryErrorException e) {
                 if (e.status() != 416 || ++resumes > MAX_RESUMES) {
                     throw e;
@@ -358,73 +340,33 @@ public final class RegistryClient {
                 throw e;
             } catch (IOException e) {
                 if (++resumes > MAX_RESUMES) {
-                    throw interrupted(progress[0], e);
+                    throw interrupted(session, e);
                 }
             }
-            // Ask the registry how far it got, and go on from there.
-            try {
-                progress[0] = status(progress[0]);
-            } catch (RegistryException e) {
-                throw e;
-            } catch (IOException e) {
-                throw interrupted(progress[0], e);
-            }
+            UploadSession stopped = session;
+            session = duringUpload(stopped, () -> status(stopped));
         }
-        UploadSession session = progress[0];
-        HttpRequest req = request(withDigest(session.location(), blob.digest()))
-                .PUT(HttpRequest.BodyPublishers.noBody()).build();
-        HttpResponse<InputStream> response;
-        try {
-            response = transport.execute(req);
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            throw interrupted(session, e);
-        }
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 201) {
-            throw error(response, body, session.repository().withDigest(blob.digest()), "finish upload");
-        }
+        return session;
     }
 
-    /** Sends the chunks from {@code progress[0].committed()} on, keeping {@code progress[0]} up to date. */
-    private void sendChunks(UploadSession[] progress, BlobSource source) throws IOException {
-        UploadSession session = progress[0];
+    /** One chunk from where the session stands. */
+    private UploadSession patch(UploadSession session, BlobBodies bodies) throws IOException {
         Descriptor blob = session.blob();
         long offset = session.committed();
-        try (InputStream in = source.open()) {
-            in.skipNBytes(offset);
-            while (offset < blob.size()) {
-                byte[] chunk = in.readNBytes((int) Math.min(chunkSize, blob.size() - offset));
-                if (chunk.length == 0) {
-                    throw new RegistryException("blob " + blob.digest() + " to upload ended after " + offset + " of "
-                            + blob.size() + " bytes");
-                }
-                long end = offset + chunk.length - 1;
-                HttpRequest req = request(session.location())
-                        .header("Content-Type", "application/octet-stream")
-                        .header("Content-Range", offset + "-" + end)
-                        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(chunk)).build();
-                HttpResponse<InputStream> response = transport.execute(req);
-                byte[] body = readLimited(response, 1 << 16);
-                if (response.statusCode() != 202) {
-                    throw error(response, body, session.repository().withDigest(blob.digest()), "upload chunk");
-                }
-                offset = end + 1;
-                session = new UploadSession(session.repository(), blob, location(response, session.location()), offset);
-                progress[0] = session;
-                listener.progress(blob, offset);
-            }
-        }
+        long length = Math.min(chunkSize, blob.size() - offset);
+        HttpRequest req = request(session.location())
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Range", offset + "-" + (offset + length - 1))
+                .method("PATCH", bodies.part(offset, length)).build();
+        HttpResponse<InputStream> response = expect(transport.execute(req),
+                session.repository().withDigest(blob.digest()), "upload chunk", 202);
+        return new UploadSession(session.repository(), blob, location(response, session.location()), offset + length);
     }
 
     /** {@code GET} of an upload session: where it stands. */
     private UploadSession status(UploadSession session) throws IOException {
-        HttpResponse<InputStream> response = transport.execute(request(session.location()).GET().build());
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 204 && response.statusCode() != 202) {
-            throw error(response, body, session.repository().withDigest(session.blob().digest()), "query upload");
-        }
+        HttpResponse<InputStream> response = expect(transport.execute(request(session.location()).GET().build()),
+                session.repository().withDigest(session.blob().digest()), "query upload", 204, 202);
         long committed = response.headers().firstValue("Range").map(r -> {
             Matcher m = RANGE.matcher(r.trim());
             // "0-0" is ambiguous (nothing, or one byte): start over from 0, which is always safe
@@ -435,11 +377,8 @@ public final class RegistryClient {
 
     /** Deletes a blob from a repository. */
     public void deleteBlob(Reference repo, Digest digest) throws IOException {
-        HttpResponse<InputStream> response = send(request(blobUri(repo, digest)).DELETE().build(), repo.registry());
-        byte[] body = readLimited(response, 1 << 16);
-        if (response.statusCode() != 202 && response.statusCode() != 200) {
-            throw error(response, body, repo.withDigest(digest), "delete blob");
-        }
+        expect(send(request(blobUri(repo, digest)).DELETE().build(), repo.registry()), repo.withDigest(digest),
+                "delete blob", 202, 200);
     }
 
     // ---------------------------------------------------------------- listings
@@ -447,7 +386,7 @@ public final class RegistryClient {
     /** All tags of a repository, page by page ({@code n=pageSize}) following {@code Link} headers. */
     public List<String> listTags(Reference repo, int pageSize) throws IOException {
         List<String> tags = new ArrayList<>();
-        URI uri = URI.create(base(repo) + "/v2/" + repo.repository() + "/tags/list" + (pageSize > 0 ? "?n=" + pageSize : ""));
+        URI uri = repositoryUri(repo, "tags/list" + (pageSize > 0 ? "?n=" + pageSize : ""));
         Set<URI> seen = new HashSet<>();
         while (uri != null && seen.add(uri)) {
             HttpResponse<InputStream> response = send(request(uri).GET().build(), repo.registry());
@@ -475,8 +414,7 @@ public final class RegistryClient {
      * {@code ALG-HEX}.
      */
     public List<Descriptor> referrers(Reference repo, Digest subject, String artifactType) throws IOException {
-        URI uri = URI.create(base(repo) + "/v2/" + repo.repository() + "/referrers/" + subject
-                + (artifactType != null ? "?artifactType=" + enc(artifactType) : ""));
+        URI uri = repositoryUri(repo, "referrers/" + subject + (artifactType != null ? "?artifactType=" + enc(artifactType) : ""));
         HttpResponse<InputStream> response = send(request(uri).header("Accept", MediaTypes.OCI_INDEX).GET().build(),
                 repo.registry());
         byte[] body = readLimited(response, MAX_MANIFEST);
@@ -620,12 +558,19 @@ public final class RegistryClient {
         return (plainHttp.contains(ref.registry()) || plainHttp.contains(host) ? "http://" : "https://") + host;
     }
 
-    private URI manifestUri(Reference ref) {
-        return URI.create(base(ref) + "/v2/" + ref.repository() + "/manifests/" + ref.identifier());
+    /** {@code PATH} under the repository's API root, {@code /v2/REPOSITORY/PATH}. */
+    private URI repositoryUri(Reference repo, String path) {
+        return URI.create(base(repo) + "/v2/" + repo.repository() + "/" + path);
     }
 
     private URI blobUri(Reference repo, Digest digest) {
-        return URI.create(base(repo) + "/v2/" + repo.repository() + "/blobs/" + digest);
+        return repositoryUri(repo, "blobs/" + digest);
+    }
+
+    /** A request for a manifest, accepting every manifest and index type. */
+    private HttpRequest.Builder manifestRequest(Reference ref) {
+        return request(repositoryUri(ref, "manifests/" + ref.identifier()))
+                .header("Accept", String.join(", ", MediaTypes.MANIFESTS));
     }
 
     private static URI withDigest(URI location, Digest digest) {
@@ -651,6 +596,22 @@ public final class RegistryClient {
         } catch (IOException e) {
             throw new RegistryException("cannot reach registry " + registry + ": " + describe(e)
                     + " (" + request.method() + " " + request.uri().getRawPath() + ")", e);
+        }
+    }
+
+    /** A step of an upload that needs the network. */
+    private interface UploadStep<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs an upload step; not reaching the registry becomes an error saying how far the upload got. */
+    private static <T> T duringUpload(UploadSession session, UploadStep<T> step) throws IOException {
+        try {
+            return step.run();
+        } catch (RegistryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw interrupted(session, e);
         }
     }
 
@@ -681,6 +642,21 @@ public final class RegistryClient {
             int semi = t.indexOf(';');
             return (semi < 0 ? t : t.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         }).filter(t -> !t.isEmpty());
+    }
+
+    /**
+     * Reads a response whose body only matters when it is an error: returns the response if its
+     * status is one of {@code expected}, else throws the registry's error about {@code action}.
+     */
+    private static HttpResponse<InputStream> expect(HttpResponse<InputStream> response, Reference ref, String action,
+                                                    int... expected) throws IOException {
+        byte[] body = readLimited(response, 1 << 16);
+        for (int status : expected) {
+            if (response.statusCode() == status) {
+                return response;
+            }
+        }
+        throw error(response, body, ref, action);
     }
 
     private static byte[] readLimited(HttpResponse<InputStream> response, int limit) throws IOException {
@@ -737,28 +713,6 @@ public final class RegistryClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** Counts bytes read for the progress display. */
-    private final class ProgressStream extends java.io.FilterInputStream {
-        private final Descriptor blob;
-        private long done;
-
-        ProgressStream(InputStream in, Descriptor blob, long done) {
-            super(in);
-            this.blob = blob;
-            this.done = done;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                done += n;
-                listener.progress(blob, done);
-            }
-            return n;
-        }
-    }
-
     /** Configures a {@link RegistryClient}. */
     public static final class Builder {
         private CredentialStore credentials = CredentialStore.none();
@@ -766,7 +720,7 @@ public final class RegistryClient {
         private Path caFile;
         private SSLContext sslContext;
         private RetryPolicy retry = RetryPolicy.defaults();
-        private long chunkSize = 8L << 20;
+        private long chunkSize = 64L << 20;
         private TransferListener listener = TransferListener.NONE;
         private Duration connectTimeout = Duration.ofSeconds(30);
         private final List<Interceptor> interceptors = new ArrayList<>();
@@ -801,7 +755,11 @@ public final class RegistryClient {
             return this;
         }
 
-        /** Blobs larger than this go up in chunks of this size (default 8 MiB). */
+        /**
+         * Blobs up to this size go up in one PUT, larger ones in chunks of this size that an
+         * interrupted push resumes from. The default, 64 MiB, is large enough that the cost of a
+         * request per chunk vanishes, yet below the 100 MB request limit of common proxies.
+         */
         public Builder chunkSize(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("chunk size must be positive");

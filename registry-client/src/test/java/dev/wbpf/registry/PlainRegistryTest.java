@@ -14,14 +14,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wbpf.registry.testing.MemoryContent;
 import dev.wbpf.registry.testing.RegistryServer;
 import dev.wbpf.registry.testing.RegistryTest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +148,90 @@ class PlainRegistryTest {
         BlobSink.Bytes sink = BlobSink.toBytes();
         client.pullBlob(repo, blob, sink);
         assertArrayEquals(content, sink.bytes());
+    }
+
+    /**
+     * Chunks stream from one open source, so a store's blob is read (and checked) once; a body
+     * read twice (here by an interceptor that reads it, as a signing one would) reopens the source.
+     */
+    @Test
+    void uploadBodiesStreamFromOneOpenSourceAndABodyReadTwiceReopensIt() throws Exception {
+        byte[] content = random(50_000, 9);
+        Descriptor blob = Descriptor.of("application/octet-stream", content);
+        AtomicInteger opens = new AtomicInteger();
+        BlobSource source = new BlobSource() {
+            @Override
+            public long size() {
+                return content.length;
+            }
+
+            @Override
+            public InputStream open() {
+                opens.incrementAndGet();
+                return new ByteArrayInputStream(content);
+            }
+        };
+        AtomicInteger patches = new AtomicInteger();
+        List<byte[]> readByInterceptor = new ArrayList<>();
+        RegistryClient client = RegistryClient.builder().plainHttp(registry.address()).chunkSize(4096)
+                .retry(RetryPolicy.none())
+                .addInterceptor(chain -> {
+                    HttpRequest request = chain.request();
+                    if (request.method().equals("PATCH") && patches.incrementAndGet() == 5) {
+                        readByInterceptor.add(body(request));
+                    }
+                    return chain.proceed(request);
+                }).build();
+        assertEquals(RegistryClient.BlobOutcome.UPLOADED, client.pushBlob(ref("bodies/chunked"), blob, source));
+        assertEquals(13, patches.get());
+        assertArrayEquals(Arrays.copyOfRange(content, 4 * 4096, 5 * 4096), readByInterceptor.getFirst());
+        assertEquals(2, opens.get(), "opened once for all chunks, once more for the chunk read twice");
+        BlobSink.Bytes sink = BlobSink.toBytes();
+        client.pullBlob(ref("bodies/chunked"), blob, sink);
+        assertArrayEquals(content, sink.bytes());
+
+        opens.set(0);
+        byte[] small = random(3000, 10);
+        Descriptor smallBlob = Descriptor.of("application/octet-stream", small);
+        requests.clear();
+        client(4096).pushBlob(ref("bodies/whole"), smallBlob, BlobSource.of(small));
+        assertEquals(List.of("HEAD", "POST", "PUT"), requests.stream().map(r -> r.split(" ")[0]).toList(),
+                "a blob up to the chunk size goes up in one PUT");
+    }
+
+    /** Reads a request's body the way the HTTP client does, by subscribing to its publisher. */
+    private static byte[] body(HttpRequest request) throws IOException {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        request.bodyPublisher().orElseThrow().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                byte[] b = new byte[item.remaining()];
+                item.get(b);
+                out.writeBytes(b);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(out.toByteArray());
+            }
+        });
+        try {
+            return done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IOException("reading the request body failed", e);
+        }
     }
 
     @Test
