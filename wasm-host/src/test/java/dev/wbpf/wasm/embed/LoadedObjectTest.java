@@ -49,7 +49,11 @@ class LoadedObjectTest {
             // each record starts with its sequence number (bench.bpf.o keeps no BTF for its struct: see below)
             RecordStream<Long> events = bench.records("rb", Codec.U64);
             AtomicInteger callbacks = new AtomicInteger();
-            events.onRecord(e -> callbacks.incrementAndGet());
+            CountDownLatch calledBack = new CountDownLatch(64);
+            events.onRecord(e -> {
+                callbacks.incrementAndGet();
+                calledBack.countDown();
+            });
             CountDownLatch published = new CountDownLatch(64);
             List<Long> publishedSeqs = Collections.synchronizedList(new ArrayList<>());
             events.publisher().subscribe(new Flow.Subscriber<>() {
@@ -85,6 +89,8 @@ class LoadedObjectTest {
             assertTrue(published.await(10, TimeUnit.SECONDS));
             assertEquals(0L, publishedSeqs.getFirst());
             assertEquals(63L, publishedSeqs.getLast());
+            // the polling thread hands each record to iterators first, callbacks last
+            assertTrue(calledBack.await(10, TimeUnit.SECONDS));
             assertEquals(64, callbacks.get());
             events.close();
             assertFalse(it.hasNext());
