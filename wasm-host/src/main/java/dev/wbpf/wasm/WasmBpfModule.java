@@ -470,8 +470,15 @@ public final class WasmBpfModule implements AutoCloseable {
         private Supplier<BpfBackend> backend = () -> Backends.automatic().backend();
         private Consumer<String> log = line -> System.err.println("wbpf: " + line);
         private com.dylibso.chicory.compiler.Cache cache;
+        private EarlyParse earlyParse;
 
         private Builder() {
+        }
+
+        /** A parse started ahead of {@link #build()}; used only if it parsed the same bytes build reads. */
+        public Builder earlyParse(EarlyParse earlyParse) {
+            this.earlyParse = earlyParse;
+            return this;
         }
 
         /**
@@ -594,8 +601,9 @@ public final class WasmBpfModule implements AutoCloseable {
             }
             WasmModule module;
             try {
-                module = Parser.parse(data);
-                StartupTrace.mark("module parsed");
+                var early = earlyParse == null ? java.util.Optional.<WasmModule>empty() : earlyParse.moduleOf(data);
+                module = early.isPresent() ? early.get() : Parser.parse(data);
+                StartupTrace.mark(early.isPresent() ? "module parsed (on another thread, ahead)" : "module parsed");
             } catch (ChicoryException e) {
                 throw new WasmHostException(name + " is not a valid WebAssembly module: " + e.getMessage(), e);
             }
