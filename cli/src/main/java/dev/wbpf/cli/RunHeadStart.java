@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * What {@code wbpf run} begins on other threads before picocli has read its command line (which
- * takes ~50 ms of cold reflection): parsing the module and choosing the automatic backend (for the
- * kernel, with its BTF read). Both are guesses made from the raw arguments, and both are safe to
+ * takes ~50 ms of cold reflection): parsing the module and then choosing the automatic backend
+ * (for the kernel, with its BTF read). Both are guesses made from the raw arguments, and both are safe to
  * get wrong: {@link RunCommand} uses the parse only for the bytes it reads itself and the choice
  * only for {@code --backend auto}; otherwise the work is wasted time on another core.
  *
@@ -23,7 +23,13 @@ import java.util.function.Supplier;
 record RunHeadStart(EarlyParse module, CompletableFuture<Backends.Choice> automaticBackend) {
     /** Starts both; {@code args} is wbpf's whole command line. */
     static RunHeadStart start(String... args) {
-        return new RunHeadStart(EarlyParse.startFirstOf(moduleCandidates(args)), chooseInBackground(Backends::automatic));
+        EarlyParse module = EarlyParse.startFirstOf(moduleCandidates(args));
+        // the parse is needed first (the guest's first load comes ~25 ms after it): on two cores
+        // shared with picocli it should not also share one with the backend's work
+        return new RunHeadStart(module, chooseInBackground(() -> {
+            module.awaitEnd();
+            return Backends.automatic();
+        }));
     }
 
     /**

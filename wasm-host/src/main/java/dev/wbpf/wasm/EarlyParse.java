@@ -72,6 +72,11 @@ public final class EarlyParse {
         }
     }
 
+    /** Waits until the parse has ended, however it ended (work that should not compete with it can follow). */
+    public void awaitEnd() {
+        parsed.join();
+    }
+
     /** The parsed module if these are the bytes that were parsed (waits for the parse to end). */
     Optional<WasmModule> moduleOf(byte[] bytes) {
         Parsed p = parsed.join();
