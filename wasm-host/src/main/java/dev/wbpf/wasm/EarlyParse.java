@@ -20,8 +20,6 @@ import java.util.concurrent.CompletableFuture;
  * failed costs time, never a wrong module or a different error message.
  */
 public final class EarlyParse {
-    private static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
-
     /** The bytes parsed and what they parsed to. */
     private record Parsed(byte[] bytes, WasmModule module) {
     }
@@ -55,7 +53,7 @@ public final class EarlyParse {
 
     private static boolean startsWithWasmMagic(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
-            return Arrays.equals(in.readNBytes(4), WASM_MAGIC);
+            return Arrays.equals(in.readNBytes(4), WasmBpfModule.WASM_MAGIC);
         } catch (IOException | RuntimeException e) {
             return false; // not a readable file
         }

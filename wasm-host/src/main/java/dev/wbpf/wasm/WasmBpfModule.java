@@ -65,7 +65,8 @@ import java.util.regex.Pattern;
  */
 public final class WasmBpfModule implements AutoCloseable {
 
-    private static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
+    /** How every Wasm module begins: {@code \0asm} (also checked by {@link EarlyParse} and {@link ModuleContents}). */
+    static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
     private static final Pattern COMPILED_FUNC = Pattern.compile("func_(\\d+)");
     private static final Pattern FRAME_ID = Pattern.compile("\\[(\\d+)]$");
 
