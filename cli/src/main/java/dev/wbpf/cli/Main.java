@@ -26,12 +26,12 @@ public final class Main {
     private static final List<String> COMMANDS = List.of("run", "inspect", "gen", "test-run", "vm", "build", "images",
             "rmi", "prune", "save", "load", "push", "pull", "login", "logout", "tags", "help");
 
-    private static Object command(String name) {
+    private static Object command(String name, RunHeadStart runHeadStart) {
         // a switch, not a map of constructor references: a reference to a class the AOT cache
         // leaves out (picocli's Java 5 classes, where the build has not rewritten them) crashes
         // the JDK 25 cache writer
         return switch (name) {
-            case "run" -> new RunCommand();
+            case "run" -> new RunCommand(runHeadStart);
             case "inspect" -> new InspectCommand();
             case "gen" -> new GenCommand();
             case "test-run" -> new TestRunCommand();
@@ -65,11 +65,13 @@ public final class Main {
     /** Runs the CLI and returns the exit code, so tests can call it without exiting. */
     public static int run(String... args) {
         StartupTrace.mark("main");
-        CommandLine cli = new CommandLine(new Main());
         String named = commandNamed(args);
+        // `run` begins parsing the module and choosing a backend while picocli reads the command line
+        RunHeadStart runHeadStart = "run".equals(named) ? RunHeadStart.start(args) : null;
+        CommandLine cli = new CommandLine(new Main());
         for (String name : COMMANDS) {
             if (named == null || named.equals(name)) {
-                cli.addSubcommand(name, command(name));
+                cli.addSubcommand(name, command(name, runHeadStart));
             }
         }
         StartupTrace.mark("command line model");

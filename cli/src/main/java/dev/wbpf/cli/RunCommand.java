@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -85,6 +87,13 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Work begun before the command line was read; null when none was. */
+    private final RunHeadStart headStart;
+
+    RunCommand(RunHeadStart headStart) {
+        this.headStart = headStart;
+    }
+
     @Override
     public Integer call() throws java.io.IOException {
         PrintStream err = System.err;
@@ -103,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
                 .log(line -> err.println("wbpf: " + line));
         PacketCaptures captures = null;
         if (pcaps.isEmpty() && pcapOuts.isEmpty()) {
-            builder.backend(backendSupplier(err));
+            builder.backend(chosenInBackground(backendChooser(), err));
         } else {
             VmBackend vm = vmBackendForCaptures(err);
             captures = PacketCaptures.open(vm.attachPoint(VmNetwork.class).orElseThrow(), specs("--pcap", pcaps),
@@ -112,6 +121,8 @@ final class RunCommand implements Callable<Integer> {
         }
         if (packaged != null) {
             builder.bytes(module.toString(), packaged);
+        } else if (headStart != null) {
+            builder.earlyParse(headStart.module());
         }
         if (!interpreter && !noCache) {
             builder.compiledModuleCache(CompiledModuleCache.defaultLocation());
@@ -160,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
                     + " on the kernel backend programs see real interfaces (capture with tcpdump): drop them or use --backend vm");
         }
         if (!backend.equals("auto") && !backend.equals("vm")) {
-            backendSupplier(err); // the usage error for a bad name
+            backendChooser(); // the usage error for a bad name
         }
         VmBackend vm = VmBackend.standard();
         if (verbose) {
@@ -190,15 +201,10 @@ final class RunCommand implements Callable<Integer> {
         return console != null && console.isTerminal();
     }
 
-    private Supplier<BpfBackend> backendSupplier(PrintStream err) {
+    /** How {@code --backend} chooses: a usage error for a name that is none of auto, kernel or vm. */
+    private Supplier<Backends.Choice> backendChooser() {
         return switch (backend) {
-            case "auto" -> () -> {
-                Backends.Choice choice = Backends.automatic();
-                if (verbose) {
-                    err.println("wbpf: backend " + choice.reason());
-                }
-                return choice.backend();
-            };
+            case "auto" -> Backends::automatic;
             case "kernel", "vm" -> () -> {
                 BpfBackend b = Backends.named(backend).orElseThrow(() -> new BpfException(
                         "the " + backend + " backend is not installed (no provider on the class path)", BpfException.EOPNOTSUPP));
@@ -207,13 +213,38 @@ final class RunCommand implements Callable<Integer> {
                     throw new BpfException("the " + backend + " backend cannot run programs here: " + availability.reason(),
                             BpfException.EOPNOTSUPP);
                 }
-                if (verbose) {
-                    err.println("wbpf: backend " + backend + " (asked for): " + availability.reason());
-                }
-                return b;
+                return new Backends.Choice(b, backend + " (asked for): " + availability.reason());
             };
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--backend must be auto, kernel or vm, not '" + backend + "'");
+        };
+    }
+
+    /**
+     * The backend, chosen on another thread (for {@code auto} started before picocli read the
+     * command line, see {@link RunHeadStart}) so that choosing and preparing it (the kernel's BTF)
+     * overlap the module's parsing and instantiation instead of following them. The guest's
+     * first load waits for the choice and reports a failure to choose, as when it made the choice
+     * itself; a module that loads nothing never asks.
+     */
+    private Supplier<BpfBackend> chosenInBackground(Supplier<Backends.Choice> chooser, PrintStream err) {
+        CompletableFuture<Backends.Choice> choice = backend.equals("auto") && headStart != null
+                ? headStart.automaticBackend()
+                : RunHeadStart.chooseInBackground(chooser);
+        return () -> {
+            Backends.Choice chosen;
+            try {
+                chosen = choice.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            if (verbose) {
+                err.println("wbpf: backend " + chosen.reason());
+            }
+            return chosen.backend();
         };
     }
 

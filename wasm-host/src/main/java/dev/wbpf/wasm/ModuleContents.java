@@ -22,7 +22,6 @@ import java.util.List;
  */
 public record ModuleContents(List<String> imports, List<String> exports, List<String> missingImports,
                              List<EmbeddedObject> objects) {
-    private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm'};
     /** ELF magic, 64-bit class, little-endian: what clang -target bpf writes. */
     private static final byte[] ELF64_LE = {0x7f, 'E', 'L', 'F', 2, 1};
     private static final int EM_BPF = 247;
@@ -44,7 +43,7 @@ public record ModuleContents(List<String> imports, List<String> exports, List<St
      * @throws WasmHostException when the bytes are not a valid Wasm module
      */
     public static ModuleContents read(String name, byte[] wasm) {
-        if (wasm.length < 8 || !Arrays.equals(wasm, 0, 4, WASM_MAGIC, 0, 4)) {
+        if (wasm.length < 8 || !Arrays.equals(wasm, 0, 4, WasmBpfModule.WASM_MAGIC, 0, 4)) {
             throw new WasmHostException(name + " is not a WebAssembly module (it does not start with \\0asm)");
         }
         WasmModule module;

@@ -65,7 +65,8 @@ import java.util.regex.Pattern;
  */
 public final class WasmBpfModule implements AutoCloseable {
 
-    private static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
+    /** How every Wasm module begins: {@code \0asm} (also checked by {@link EarlyParse} and {@link ModuleContents}). */
+    static final byte[] WASM_MAGIC = {0x00, 0x61, 0x73, 0x6d};
     private static final Pattern COMPILED_FUNC = Pattern.compile("func_(\\d+)");
     private static final Pattern FRAME_ID = Pattern.compile("\\[(\\d+)]$");
 
@@ -470,8 +471,15 @@ public final class WasmBpfModule implements AutoCloseable {
         private Supplier<BpfBackend> backend = () -> Backends.automatic().backend();
         private Consumer<String> log = line -> System.err.println("wbpf: " + line);
         private com.dylibso.chicory.compiler.Cache cache;
+        private EarlyParse earlyParse;
 
         private Builder() {
+        }
+
+        /** A parse started ahead of {@link #build()}; used only if it parsed the same bytes build reads. */
+        public Builder earlyParse(EarlyParse earlyParse) {
+            this.earlyParse = earlyParse;
+            return this;
         }
 
         /**
@@ -594,8 +602,9 @@ public final class WasmBpfModule implements AutoCloseable {
             }
             WasmModule module;
             try {
-                module = Parser.parse(data);
-                StartupTrace.mark("module parsed");
+                var early = earlyParse == null ? java.util.Optional.<WasmModule>empty() : earlyParse.moduleOf(data);
+                module = early.isPresent() ? early.get() : Parser.parse(data);
+                StartupTrace.mark(early.isPresent() ? "module parsed (on another thread, ahead)" : "module parsed");
             } catch (ChicoryException e) {
                 throw new WasmHostException(name + " is not a valid WebAssembly module: " + e.getMessage(), e);
             }

@@ -19,6 +19,15 @@ public interface BpfBackend {
      */
     BpfObject load(BpfObjectSpec spec, LoadOptions options);
 
+    /**
+     * Does now the one-time work a first {@link #load} would otherwise start with (the kernel
+     * backend reads the running kernel's BTF), so that a caller with other work to do, such as
+     * {@code wbpf run} parsing a module, can run it on another thread. Optional and safe to call
+     * from any thread, more than once; failures are left for {@link #load} to report.
+     */
+    default void prepare() {
+    }
+
     /** Whether a backend can run programs on this machine, with the reason when it cannot. */
     record Availability(boolean available, String reason) {
         public static Availability yes(String reason) {

@@ -11,6 +11,7 @@ import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
 import dev.wbpf.kernel.loader.KernelLoader;
 import dev.wbpf.kernel.loader.KernelObject;
+import dev.wbpf.kernel.loader.VmlinuxBtf;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.MapCreateRequest;
 import java.util.NoSuchElementException;
@@ -61,6 +62,16 @@ public final class KernelBackend implements BpfBackend {
         } catch (UnsupportedOperationException | IllegalCallerException | LinkageError e) {
             // an architecture without a syscall table here, or native access not enabled for this module
             return Availability.no("cannot call bpf(2) from this JVM: " + e.getMessage());
+        }
+    }
+
+    /** Reads and indexes the kernel's BTF (CO-RE relocations and BTF-typed attach points look types up in it). */
+    @Override
+    public void prepare() {
+        try {
+            VmlinuxBtf.get();
+        } catch (RuntimeException | LinkageError e) {
+            // no or unreadable kernel BTF: the load that needs it says so
         }
     }
 

@@ -17,26 +17,34 @@ public final class VmlinuxBtf {
 
     private VmlinuxBtf() {}
 
-    private static final class Holder {
-        static final Btf BTF = load();
+    /** Null until read; a failed read is not kept, so each caller gets the reason. */
+    private static Btf btf;
 
-        private static Btf load() {
-            if (!Files.isReadable(PATH)) {
-                throw new KernelException("this kernel exposes no BTF at " + PATH
-                        + " (CONFIG_DEBUG_INFO_BTF is off): CO-RE relocations, ksym externs and tp_btf/fentry"
-                        + " programs need it");
-            }
-            try {
-                Btf btf = Btf.parseIndexed(PATH.toString(), Files.readAllBytes(PATH));
-                StartupTrace.mark("kernel BTF parsed (" + PATH + ")");
-                return btf;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + PATH, e);
-            }
+    /**
+     * The kernel's BTF; the first call reads it, and concurrent callers (a backend preparing on
+     * another thread and a load) wait for that one read.
+     *
+     * @throws KernelException if the kernel exposes no BTF
+     */
+    public static synchronized Btf get() {
+        if (btf == null) {
+            btf = load();
         }
+        return btf;
     }
 
-    public static Btf get() {
-        return Holder.BTF;
+    private static Btf load() {
+        if (!Files.isReadable(PATH)) {
+            throw new KernelException("this kernel exposes no BTF at " + PATH
+                    + " (CONFIG_DEBUG_INFO_BTF is off): CO-RE relocations, ksym externs and tp_btf/fentry"
+                    + " programs need it");
+        }
+        try {
+            Btf parsed = Btf.parseIndexed(PATH.toString(), Files.readAllBytes(PATH));
+            StartupTrace.mark("kernel BTF parsed (" + PATH + ")");
+            return parsed;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + PATH, e);
+        }
     }
 }
