@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
  * local store. An argument that names an existing file (or ends in {@code .o}) is a BPF object.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Describe a BPF object (programs, maps, global variables, externs, relocations),",
-                "a wasm-bpf module (imports, exports, the BPF objects it embeds),",
-                "or a package in the local store (manifest, config, layers, sizes)."})
+        description = {"Describe a BPF object, a wasm-bpf module or a package in the local store.",
+                "An object: programs, maps, global variables, externs, relocations.",
+                "A module: imports, exports, and the BPF objects it embeds.",
+                "A package: manifest, config, layers, sizes."})
 final class InspectCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "OBJECT|MODULE|REF", description = "A BPF ELF object (X.bpf.o), as clang -target bpf writes it; "
