@@ -7,15 +7,11 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code wbpf} command line: parses, calls the libraries, prints. No logic of its own. */
-@Command(name = "wbpf",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = "Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.")
 public final class Main {
 
     /**
@@ -31,7 +27,7 @@ public final class Main {
         // leaves out (picocli's Java 5 classes, where the build has not rewritten them) crashes
         // the JDK 25 cache writer
         return switch (name) {
-            case "run" -> new RunCommand(runHeadStart);
+            case "run" -> new RunCommand(runHeadStart).spec();
             case "inspect" -> new InspectCommand();
             case "gen" -> new GenCommand();
             case "test-run" -> new TestRunCommand();
@@ -52,9 +48,19 @@ public final class Main {
         };
     }
 
-    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
-            description = "Print stack traces of errors (for bug reports).")
-    boolean debug;
+    private Main() {
+    }
+
+    /** wbpf's own options, built in code like {@code run}'s (see {@link RunCommand#spec()}). */
+    private static CommandSpec spec() {
+        CommandSpec spec = ModelParts.withStandardHelpOptions(CommandSpec.wrapWithoutInspection(new Main()))
+                .name("wbpf")
+                .versionProvider(new Version())
+                .addOption(ModelParts.flag("--debug").scopeType(CommandLine.ScopeType.INHERIT)
+                        .description("Print stack traces of errors (for bug reports).").build());
+        spec.usageMessage().description("Runs eBPF programs packaged as WebAssembly modules, on the Linux kernel or in the JVM.");
+        return spec;
+    }
 
     public static void main(String[] args) {
         int status = run(args);
@@ -68,10 +74,12 @@ public final class Main {
         String named = commandNamed(args);
         // `run` begins parsing the module and choosing a backend while picocli reads the command line
         RunHeadStart runHeadStart = "run".equals(named) ? RunHeadStart.start(args) : null;
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = new CommandLine(spec());
         for (String name : COMMANDS) {
             if (named == null || named.equals(name)) {
-                cli.addSubcommand(name, command(name, runHeadStart));
+                // a CommandLine of its own: picocli applies a command's model transformer
+                // (RegistryOptions.AddedTo) only where a CommandLine is constructed
+                cli.addSubcommand(name, new CommandLine(command(name, runHeadStart)));
             }
         }
         StartupTrace.mark("command line model");

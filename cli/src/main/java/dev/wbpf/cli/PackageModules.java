@@ -33,7 +33,7 @@ final class PackageModules {
         }
         PackageStore store = PackageStoreOption.open();
         if (store.resolve(ref).isEmpty()) {
-            if (System.console() != null && System.console().isTerminal() && !registry.quiet) {
+            if (System.console() != null && System.console().isTerminal() && !registry.quiet()) {
                 err.println("wbpf: pulling " + ref);
             }
             PackageTransfer.pull(registry.client(ref.registry()), store, ref);

@@ -11,15 +11,14 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code wbpf push REF [--format wbpf|ecli]}: uploads a package of the local store to its registry. */
-@Command(name = "push", mixinStandardHelpOptions = true,
+@Command(name = "push", mixinStandardHelpOptions = true, modelTransformer = RegistryOptions.AddedTo.class,
         description = "Upload a package of the local store to the registry its reference names.")
-final class PushCommand implements Callable<Integer> {
+final class PushCommand implements Callable<Integer>, RegistryOptions.User {
     enum Format { wbpf, ecli }
 
     @Parameters(paramLabel = "REF", description = "HOST[:PORT]/REPOSITORY[:TAG], as tagged by wbpf build -t or wbpf pull")
@@ -29,11 +28,15 @@ final class PushCommand implements Callable<Integer> {
             description = "wbpf (the package as built) or ecli (the layout eunomia-bpf's ecli pull reads). Default: ${DEFAULT-VALUE}.")
     Format format;
 
-    @Mixin
-    RegistryOptions registry;
+    private final RegistryOptions registry = new RegistryOptions();
 
     @Spec
     CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public RegistryOptions registry() {
+        return registry;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -42,7 +45,7 @@ final class PushCommand implements Callable<Integer> {
         Descriptor manifest = format == Format.ecli ? Packages.toEcli(store, ref) : store.require(ref);
         PushResult result = PackageTransfer.push(registry.client(ref.registry()), store, manifest, ref);
         PrintWriter out = spec.commandLine().getOut();
-        if (!registry.quiet) {
+        if (!registry.quiet()) {
             out.printf("pushed %s (%s): %d uploaded, %d already there, %d mounted%n", ref, result.manifest(),
                     result.uploaded().size(), result.existing().size(), result.mounted().size());
         } else {

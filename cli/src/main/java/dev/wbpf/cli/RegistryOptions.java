@@ -8,27 +8,52 @@ import dev.wbpf.registry.TerminalProgress;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-/** Options every command that talks to a registry shares. */
+/**
+ * Options every command that talks to a registry shares, as a picocli mixin built in code (for
+ * {@code wbpf run}'s start-up, see {@link RunCommand}). Annotated commands get it through
+ * {@link AddedTo}.
+ */
 final class RegistryOptions {
-    @Option(names = "--ca-file", paramLabel = "PEM",
-            description = "Also trust the CA certificate(s) in this PEM file (for a registry with a private or self-signed certificate).")
-    Path caFile;
+    private final OptionSpec caFile = OptionSpec.builder("--ca-file").paramLabel("PEM").type(Path.class)
+            .description("Also trust the CA certificate(s) in this PEM file (for a registry with a private or self-signed certificate).")
+            .build();
+    private final OptionSpec plainHttp = ModelParts.flag("--plain-http")
+            .description("Talk plain HTTP, without TLS, to the registry (a local test registry).").build();
+    private final OptionSpec quiet = ModelParts.flag("-q", "--quiet").description("No progress display.").build();
 
-    @Option(names = "--plain-http", description = "Talk plain HTTP, without TLS, to the registry (a local test registry).")
-    boolean plainHttp;
+    /** A command whose annotations name {@link AddedTo} as model transformer, to get these options. */
+    interface User {
+        RegistryOptions registry();
+    }
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress display.")
-    boolean quiet;
+    /** Adds the {@link User}'s registry options to its annotated model. */
+    static final class AddedTo implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            return spec.addMixin("registry", ((User) spec.userObject()).registry().spec());
+        }
+    }
+
+    /** The mixin to add to a command's model; the parsed values are then this object's. */
+    CommandSpec spec() {
+        return CommandSpec.create().addOption(caFile).addOption(plainHttp).addOption(quiet);
+    }
+
+    boolean quiet() {
+        return ModelParts.isSet(quiet);
+    }
 
     RegistryClient client(String registry, CredentialStore credentials) throws IOException {
         RegistryClient.Builder builder = RegistryClient.builder().credentials(credentials)
-                .listener(TerminalProgress.forConsole(System.err, quiet));
-        if (caFile != null) {
-            builder.caFile(caFile);
+                .listener(TerminalProgress.forConsole(System.err, quiet()));
+        Path ca = caFile.getValue();
+        if (ca != null) {
+            builder.caFile(ca);
         }
-        if (plainHttp) {
+        if (ModelParts.isSet(plainHttp)) {
             builder.plainHttp(registry);
         }
         return builder.build();

@@ -26,76 +26,115 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code wbpf run MODULE.wasm [ARGS...]}: runs a wasm-bpf guest. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a wasm-bpf module (a WASI command that loads BPF objects through the wasm_bpf imports).",
-                "Everything after MODULE is passed to the module; its exit status is wbpf's."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"N:the module's exit status", "1:wbpf could not run the module (the message says why)",
-                "124:--timeout expired", "130:interrupted (Ctrl-C)", "143:terminated (SIGTERM)"})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "MODULE", description = {"The module (.wasm), or a package reference (HOST/REPO:TAG; pulled unless in the local store).", "As given, it is the guest's argv[0]."})
-    Path module;
+    /**
+     * The command line's model, built in code rather than read from annotations: picocli reads
+     * annotations by reflection and the JDK makes a proxy class per annotation type at run time,
+     * which the AOT cache cannot keep (~30 ms CPU of {@code wbpf run}'s start-up).
+     */
+    private final CommandSpec spec = ModelParts.withStandardHelpOptions(CommandSpec.wrapWithoutInspection(this));
 
-    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the module.")
-    List<String> args = new ArrayList<>();
+    private final PositionalParamSpec moduleParam = add(PositionalParamSpec.builder().index("0").arity("1").required(true).paramLabel("MODULE")
+            .type(Path.class)
+            .description("The module (.wasm), or a package reference (HOST/REPO:TAG; pulled unless in the local store).",
+                    "As given, it is the guest's argv[0]."));
+    private final PositionalParamSpec argsParam = add(PositionalParamSpec.builder().index("1..*").arity("0..*").paramLabel("ARGS")
+            .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+            .description("Arguments for the module."));
+    private final OptionSpec backendOption = add(OptionSpec.builder("--backend").paramLabel("auto|kernel|vm")
+            .type(String.class).defaultValue("auto")
+            .description("Where BPF programs run: the Linux kernel, the in-JVM VM, or auto (the kernel where it can load programs, else the VM). Default: ${DEFAULT-VALUE}."));
+    private final OptionSpec envOption = add(OptionSpec.builder("--env").paramLabel("KEY=VALUE")
+            .type(Map.class).auxiliaryTypes(String.class, String.class).initialValue(new LinkedHashMap<String, String>())
+            .description("Set an environment variable for the module (repeatable). The module sees no environment unless asked."));
+    private final OptionSpec envInheritOption = add(ModelParts.flag("--env-inherit")
+            .description("Pass wbpf's whole environment to the module."));
+    private final OptionSpec dirOption = add(OptionSpec.builder("--dir").paramLabel("HOST[:GUEST]")
+            .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+            .description("Give the module a host directory, under GUEST (default: the same path) (repeatable)."));
+    private final OptionSpec timeoutOption = add(OptionSpec.builder("--timeout").paramLabel("DURATION")
+            .type(Duration.class).converters(new DurationConverter())
+            .description("Stop the module after this long (e.g. 500ms, 10s, 2m, PT1H); exit status 124."));
+    private final OptionSpec interpreterOption = add(ModelParts.flag("--interpreter")
+            .description("Interpret the module instead of compiling it to JVM bytecode."));
+    private final OptionSpec noCacheOption = add(ModelParts.flag("--no-cache")
+            .description("Do not keep compiled modules between runs (in $XDG_CACHE_HOME/wbpf or ~/.cache/wbpf)."));
+    private final OptionSpec verboseOption = add(ModelParts.flag("-v", "--verbose")
+            .description("Say which backend and engine are used, and why; with --pcap, what went through each VM interface."));
+    private final OptionSpec pcapOption = add(OptionSpec.builder("--pcap").paramLabel("[IFACE=]FILE")
+            .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+            .description("VM backend (chosen by --backend auto): replay this pcap or pcapng capture (Ethernet) into VM interface IFACE"
+                    + " (default lo, created if missing) once a program has attached there; the module runs on until it exits (repeatable)."));
+    private final OptionSpec pcapOutOption = add(OptionSpec.builder("--pcap-out").paramLabel("[IFACE=]FILE")
+            .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+            .description("VM backend: write the packets that pass VM interface IFACE (default lo) to this pcap file (repeatable)."));
 
-    @Option(names = "--backend", paramLabel = "auto|kernel|vm", defaultValue = "auto",
-            description = "Where BPF programs run: the Linux kernel, the in-JVM VM, or auto (the kernel where it can load programs, else the VM). Default: ${DEFAULT-VALUE}.")
-    String backend;
-
-    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Set an environment variable for the module (repeatable). The module sees no environment unless asked.")
-    Map<String, String> env = new LinkedHashMap<>();
-
-    @Option(names = "--env-inherit", description = "Pass wbpf's whole environment to the module.")
-    boolean envInherit;
-
-    @Option(names = "--dir", paramLabel = "HOST[:GUEST]", description = "Give the module a host directory, under GUEST (default: the same path) (repeatable).")
-    List<String> dirs = new ArrayList<>();
-
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "Stop the module after this long (e.g. 500ms, 10s, 2m, PT1H); exit status 124.")
-    Duration timeout;
-
-    @Option(names = "--interpreter", description = "Interpret the module instead of compiling it to JVM bytecode.")
-    boolean interpreter;
-
-    @Option(names = "--no-cache", description = "Do not keep compiled modules between runs (in $XDG_CACHE_HOME/wbpf or ~/.cache/wbpf).")
-    boolean noCache;
-
-    @Option(names = {"-v", "--verbose"}, description = "Say which backend and engine are used, and why; with --pcap, what went through each VM interface.")
-    boolean verbose;
-
-    @Option(names = "--pcap", paramLabel = "[IFACE=]FILE",
-            description = {"VM backend (chosen by --backend auto): replay this pcap or pcapng capture (Ethernet) into VM interface IFACE"
-                    + " (default lo, created if missing) once a program has attached there; the module runs on until it exits (repeatable)."})
-    List<String> pcaps = new ArrayList<>();
-
-    @Option(names = "--pcap-out", paramLabel = "[IFACE=]FILE",
-            description = "VM backend: write the packets that pass VM interface IFACE (default lo) to this pcap file (repeatable).")
-    List<String> pcapOuts = new ArrayList<>();
-
-    @CommandLine.Mixin
-    RegistryOptions registry;
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    private final RegistryOptions registry = new RegistryOptions();
 
     /** Work begun before the command line was read; null when none was. */
     private final RunHeadStart headStart;
 
+    // the parsed values, taken from the model when the command runs
+    private Path module;
+    private String backend;
+    private boolean interpreter;
+    private boolean noCache;
+    private boolean verbose;
+
     RunCommand(RunHeadStart headStart) {
         this.headStart = headStart;
+        spec.name("run").addMixin("registry", registry.spec());
+        spec.usageMessage()
+                .description("Run a wasm-bpf module (a WASI command that loads BPF objects through the wasm_bpf imports).",
+                        "Everything after MODULE is passed to the module; its exit status is wbpf's.")
+                .exitCodeListHeading("%nExit status:%n")
+                .exitCodeList(exitCodes());
+    }
+
+    /** The model picocli parses {@code run}'s command line with; running it calls {@link #call()}. */
+    CommandSpec spec() {
+        return spec;
+    }
+
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("N", "the module's exit status");
+        codes.put("1", "wbpf could not run the module (the message says why)");
+        codes.put("124", "--timeout expired");
+        codes.put("130", "interrupted (Ctrl-C)");
+        codes.put("143", "terminated (SIGTERM)");
+        return codes;
+    }
+
+    private OptionSpec add(OptionSpec.Builder option) {
+        OptionSpec built = option.build();
+        spec.addOption(built);
+        return built;
+    }
+
+    private PositionalParamSpec add(PositionalParamSpec.Builder param) {
+        PositionalParamSpec built = param.build();
+        spec.addPositional(built);
+        return built;
     }
 
     @Override
     public Integer call() throws java.io.IOException {
+        module = moduleParam.getValue();
+        backend = backendOption.getValue();
+        interpreter = ModelParts.isSet(interpreterOption);
+        noCache = ModelParts.isSet(noCacheOption);
+        verbose = ModelParts.isSet(verboseOption);
+        List<String> args = argsParam.getValue();
+        List<String> pcaps = pcapOption.getValue();
+        List<String> pcapOuts = pcapOutOption.getValue();
+        Duration timeout = timeoutOption.getValue();
         PrintStream err = System.err;
         PrintStream out = System.out;
         byte[] packaged = PackageModules.resolve(module, registry, err); // MODULE may be a package reference
@@ -127,11 +166,11 @@ final class RunCommand implements Callable<Integer> {
         if (!interpreter && !noCache) {
             builder.compiledModuleCache(CompiledModuleCache.defaultLocation());
         }
-        if (envInherit) {
+        if (ModelParts.isSet(envInheritOption)) {
             builder.inheritEnv();
         }
-        env.forEach(builder::env);
-        for (String dir : dirs) {
+        envOption.<Map<String, String>>getValue().forEach(builder::env);
+        for (String dir : dirOption.<List<String>>getValue()) {
             int colon = dir.indexOf(':');
             String host = colon < 0 ? dir : dir.substring(0, colon);
             String guest = colon < 0 ? dir : dir.substring(colon + 1);

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * What {@code wbpf run} begins on other threads before picocli has read its command line (which
- * takes ~50 ms of cold reflection): parsing the module and then choosing the automatic backend
+ * takes ~30 ms, cold): parsing the module and then choosing the automatic backend
  * (for the kernel, with its BTF read). Both are guesses made from the raw arguments, and both are safe to
  * get wrong: {@link RunCommand} uses the parse only for the bytes it reads itself and the choice
  * only for {@code --backend auto}; otherwise the work is wasted time on another core.
