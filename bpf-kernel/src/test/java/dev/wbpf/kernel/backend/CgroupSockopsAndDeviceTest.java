@@ -1,5 +1,7 @@
 package dev.wbpf.kernel.backend;
 
+import static dev.wbpf.kernel.backend.CgroupTesting.cgroup2Root;
+import static dev.wbpf.kernel.backend.CgroupTesting.counter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +17,6 @@ import dev.wbpf.kernel.FdLeakTracker;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -37,19 +37,6 @@ class CgroupSockopsAndDeviceTest {
 
     private static BpfObject load() {
         return Backends.named("kernel").orElseThrow().load(Fixtures.spec("cgroup_more"), LoadOptions.defaults());
-    }
-
-    private static long counter(BpfMap counters, int index) {
-        byte[] key = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(index).array();
-        byte[] value = new byte[counters.valueBufferSize()];
-        assertTrue(counters.lookup(key, value));
-        return ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    }
-
-    /** The cgroup v2 hierarchy: /sys/fs/cgroup/unified on hybrid systems, else /sys/fs/cgroup. */
-    private static Path cgroup2Root() {
-        Path unified = Path.of("/sys/fs/cgroup/unified");
-        return Files.isRegularFile(unified.resolve("cgroup.procs")) ? unified : Path.of("/sys/fs/cgroup");
     }
 
     @BeforeEach
