@@ -3,32 +3,47 @@ package dev.wbpf.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Where start-up time goes, for {@code WBPF_TRACE_STARTUP=1 wbpf run ...}: each milestone prints
- * to stderr the ms since the process started (to 10 ms: the kernel's clock tick), since the
- * previous milestone, and the CPU time the thread has used so far. Off (a field test) unless the
- * variable is set.
+ * Where start-up time goes, for {@code WBPF_TRACE_STARTUP=1 wbpf run ...}: each milestone is
+ * printed to stderr when the JVM exits, with the ms since the process started (to 10 ms: the
+ * kernel's clock tick), since the previous milestone, and the CPU time its thread had used.
+ * Printing waits for the exit because formatting is itself cold code (~15 ms) that would
+ * otherwise be counted in the next milestone. Off (a field test) unless the variable is set.
  */
 public final class StartupTrace {
     private static final boolean ON = System.getenv("WBPF_TRACE_STARTUP") != null;
-    private static long last = System.nanoTime();
+    private static final List<Mark> MARKS = new ArrayList<>();
+
+    private record Mark(long nanos, String thread, long threadCpuNanos, String milestone) {
+    }
 
     private StartupTrace() {
     }
 
     public static void mark(String milestone) {
         if (ON) {
-            print(milestone);
+            record(new Mark(System.nanoTime(), Thread.currentThread().getName(), threadCpuNanos(), milestone));
         }
     }
 
-    private static synchronized void print(String milestone) {
-        long now = System.nanoTime();
-        long sinceStart = millisSinceProcessStart();
-        System.err.printf("wbpf: startup %5d ms (+%6.1f, %s CPU %6.1f) %s%n", sinceStart, (now - last) / 1e6,
-                Thread.currentThread().getName(), threadCpuNanos() / 1e6, milestone);
-        last = now;
+    private static synchronized void record(Mark mark) {
+        if (MARKS.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(StartupTrace::print, "wbpf-startup-trace"));
+        }
+        MARKS.add(mark);
+    }
+
+    private static synchronized void print() {
+        long startNanos = System.nanoTime() - millisSinceProcessStart() * 1_000_000;
+        long last = MARKS.getFirst().nanos();
+        for (Mark m : MARKS) {
+            System.err.printf("wbpf: startup %5d ms (+%6.1f, %s CPU %6.1f) %s%n", (m.nanos() - startNanos) / 1_000_000,
+                    (m.nanos() - last) / 1e6, m.thread(), m.threadCpuNanos() / 1e6, m.milestone());
+            last = m.nanos();
+        }
     }
 
     /** CPU time this thread has used (so far in its life): less disturbed by a busy machine than wall time. */
