@@ -18,6 +18,11 @@ public final class Backends {
                 .toList();
     }
 
+    /** The preferred backend (whether or not it can run here), if any is registered. */
+    public static Optional<BpfBackend> preferred() {
+        return providers().stream().findFirst().map(BpfBackendProvider::create);
+    }
+
     /** The backend named {@code name}, if registered. */
     public static Optional<BpfBackend> named(String name) {
         return providers().stream().filter(p -> p.name().equals(name)).findFirst().map(BpfBackendProvider::create);

@@ -141,6 +141,14 @@ public final class Btf {
         return kind.cast(type);
     }
 
+    /**
+     * Builds the index that finds types by name now, rather than on the first lookup (for
+     * vmlinux, hashing ~150,000 names: work to do ahead, on another thread).
+     */
+    public void indexNames() {
+        findAllByName("");
+    }
+
     /** The first type with this name (base types first), like {@code btf__find_by_name}. */
     public OptionalInt findByName(String name) {
         List<Integer> ids = findAllByName(name);

@@ -24,6 +24,7 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
     private final java.util.Map<Integer, BtfType> beingChecked = new java.util.HashMap<>();
     private Btf btf;
     private volatile NameHash names;
+    private final Object namesLock = new Object();
 
     BtfTypeIndex(ByteSlice section, BtfStrings strings, int firstId) {
         this.section = section;
@@ -75,7 +76,13 @@ final class BtfTypeIndex extends AbstractList<BtfType> implements RandomAccess {
     int[] idsNamed(String name) {
         NameHash hash = names;
         if (hash == null) {
-            names = hash = new NameHash();
+            // one build: a lookup during another thread's build waits for it rather than repeating it
+            synchronized (namesLock) {
+                hash = names;
+                if (hash == null) {
+                    names = hash = new NameHash();
+                }
+            }
         }
         return hash.idsNamed(name.getBytes(StandardCharsets.UTF_8));
     }

@@ -69,7 +69,7 @@ public final class KernelBackend implements BpfBackend {
     @Override
     public void prepare() {
         try {
-            VmlinuxBtf.get();
+            VmlinuxBtf.get().indexNames();
         } catch (RuntimeException | LinkageError e) {
             // no or unreadable kernel BTF: the load that needs it says so
         }
