@@ -126,6 +126,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws java.io.IOException {
+        if (headStart != null) {
+            headStart.commandLineRead();
+        }
         module = moduleParam.getValue();
         backend = backendOption.getValue();
         interpreter = ModelParts.isSet(interpreterOption);
@@ -182,11 +185,15 @@ final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (PacketCaptures closedLast = captures; WasmBpfModule wasm = builder.build()) {
             if (verbose) {
-                err.printf("wbpf: %s parsed and checked in %d ms%n", module, (System.nanoTime() - t0) / 1_000_000);
+                err.printf("wbpf: %s parsed, checked and made ready for its engine in %d ms%n", module,
+                        (System.nanoTime() - t0) / 1_000_000);
             }
+            // the guest starts first: installing the handlers is cold code (a proxy class) that
+            // need not delay it
+            CompletableFuture<RunResult> running = wasm.start(timeout);
             RunResult result;
             try (Signals ignored = Signals.install(wasm)) {
-                result = wasm.run(timeout);
+                result = joinRethrowingCause(running);
             }
             out.flush();
             err.flush();
@@ -271,20 +278,24 @@ final class RunCommand implements Callable<Integer> {
                 ? headStart.automaticBackend()
                 : RunHeadStart.chooseInBackground(chooser);
         return () -> {
-            Backends.Choice chosen;
-            try {
-                chosen = choice.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
+            Backends.Choice chosen = joinRethrowingCause(choice);
             if (verbose) {
                 err.println("wbpf: backend " + chosen.reason());
             }
             return chosen.backend();
         };
+    }
+
+    /** The future's value, or what it failed with as thrown where it failed (not wrapped). */
+    private static <T> T joinRethrowingCause(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Durations as people write them: 500ms, 10s, 2m, 1h, or ISO-8601 (PT10S). */

@@ -1,7 +1,11 @@
 package dev.wbpf.cli;
 
+import dev.wbpf.core.StartupTrace;
 import dev.wbpf.core.backend.Backends;
+import dev.wbpf.core.backend.BpfBackend;
+import dev.wbpf.wasm.CompiledModuleCache;
 import dev.wbpf.wasm.EarlyParse;
+import dev.wbpf.wasm.WasmBpfModule;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,25 +15,41 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * What {@code wbpf run} begins on other threads before picocli has read its command line (which
- * takes ~30 ms, cold): parsing the module and then choosing the automatic backend
- * (for the kernel, with its BTF read). Both are guesses made from the raw arguments, and both are safe to
- * get wrong: {@link RunCommand} uses the parse only for the bytes it reads itself and the choice
- * only for {@code --backend auto}; otherwise the work is wasted time on another core.
+ * What {@code wbpf run} begins on other threads before picocli has read its command line:
+ * preparing the module (parsing, compiling or loading its compiled classes, reading its BPF
+ * objects) and choosing the automatic backend (for the kernel, with its BTF read). Both are
+ * guesses made from the raw arguments, and both are safe to get wrong: {@link RunCommand} uses
+ * the module only for the bytes, engine and cache it settles on itself and the choice only for
+ * {@code --backend auto}; otherwise the work is wasted time on another core.
  *
- * @param module            the module being parsed ahead (if an argument is a Wasm file)
+ * @param module            the module being prepared ahead (if an argument is a Wasm file)
  * @param automaticBackend  {@link Backends#automatic()}, completing before the backend is prepared
+ * @param picocliDone       completed by {@link #commandLineRead()}
  */
-record RunHeadStart(EarlyParse module, CompletableFuture<Backends.Choice> automaticBackend) {
+record RunHeadStart(EarlyParse module, CompletableFuture<Backends.Choice> automaticBackend,
+                    CompletableFuture<Void> picocliDone) {
     /** Starts both; {@code args} is wbpf's whole command line. */
     static RunHeadStart start(String... args) {
-        EarlyParse module = EarlyParse.startFirstOf(moduleCandidates(args));
-        // the parse is needed first (the guest's first load comes ~25 ms after it): on two cores
-        // shared with picocli it should not also share one with the backend's work
+        List<String> runArgs = argsOfRun(args);
+        EarlyParse module = EarlyParse.startFirstOf(moduleCandidates(runArgs),
+                runArgs.contains("--interpreter") ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER,
+                runArgs.contains("--no-cache") ? null : CompiledModuleCache.defaultLocation());
+        // The module is needed first. On two cores, picocli has one and the module the other;
+        // the backend's work waits for the first of them to end. Then the preferred backend
+        // prepares (the kernel reads its BTF) on one thread while another probes it (the first
+        // bpf(2) call links the FFM downcall): each takes ~25 ms of cold code.
+        CompletableFuture<Void> picocliDone = new CompletableFuture<>();
         return new RunHeadStart(module, chooseInBackground(() -> {
-            module.awaitEnd();
+            CompletableFuture.anyOf(module.ended(), picocliDone).join();
+            Thread.ofPlatform().name("wbpf-prepare").daemon(true)
+                    .start(() -> Backends.preferred().ifPresent(BpfBackend::prepare));
             return Backends.automatic();
-        }));
+        }), picocliDone);
+    }
+
+    /** Says that picocli is done, so the backend's work need no longer wait for a free core. */
+    void commandLineRead() {
+        picocliDone.complete(null);
     }
 
     /**
@@ -47,23 +67,29 @@ record RunHeadStart(EarlyParse module, CompletableFuture<Backends.Choice> automa
                 choice.completeExceptionally(e);
                 return;
             }
+            StartupTrace.mark("backend chosen: " + chosen.backend().name());
             choice.complete(chosen);
             chosen.backend().prepare();
         });
         return choice;
     }
 
+    private static List<String> argsOfRun(String... args) {
+        List<String> all = Arrays.asList(args);
+        int run = all.indexOf("run");
+        return run < 0 ? List.of() : all.subList(run + 1, all.size());
+    }
+
     /**
      * The arguments after {@code run} that are not options: the first Wasm file among them is the
      * module, unless an option's value is itself a Wasm file (then the guess is wrong, and harmless).
      */
-    private static List<Path> moduleCandidates(String... args) {
+    private static List<Path> moduleCandidates(List<String> runArgs) {
         List<Path> candidates = new ArrayList<>();
-        int run = Arrays.asList(args).indexOf("run");
-        for (int i = run + 1; run >= 0 && i < args.length; i++) {
-            if (!args[i].startsWith("-")) {
+        for (String arg : runArgs) {
+            if (!arg.startsWith("-")) {
                 try {
-                    candidates.add(Path.of(args[i]));
+                    candidates.add(Path.of(arg));
                 } catch (InvalidPathException notAPath) {
                     // an option's value
                 }

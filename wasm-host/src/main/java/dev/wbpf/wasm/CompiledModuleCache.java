@@ -2,17 +2,25 @@ package dev.wbpf.wasm;
 
 import com.dylibso.chicory.compiler.Cache;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * Chicory's compiled classes for a module, kept on disk by module digest, so a module is compiled
  * once rather than on every run (compiling costs a few hundred ms). Default location:
  * {@code $XDG_CACHE_HOME/wbpf/chicory} or {@code ~/.cache/wbpf/chicory}.
+ *
+ * <p>Beside an entry, an empty {@code .whole} file says that every function of the module compiled
+ * (none falls back to the interpreter), so a run can skip parsing its function bodies. Under
+ * {@code known/}, a copy of each module with its digest lets a run find the digest by comparing
+ * bytes instead of hashing them (SHA-256 is ~10 ms of cold code at start-up).
  */
 public final class CompiledModuleCache implements Cache {
     private final Path dir;
@@ -38,7 +46,88 @@ public final class CompiledModuleCache implements Cache {
     }
 
     private Path file(String key) {
-        return dir.resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".bin");
+        return dir.resolve(fileName(key) + ".bin");
+    }
+
+    private Path wholeMarker(String key) {
+        return dir.resolve(fileName(key) + ".whole");
+    }
+
+    private static String fileName(String key) {
+        return key.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** Whether the module with this digest is cached. */
+    public boolean contains(String key) {
+        return Files.exists(file(key));
+    }
+
+    /** Whether the module with this digest is cached and compiled whole (see the class comment). */
+    public boolean compiledWhole(String key) {
+        return Files.exists(wholeMarker(key)) && Files.exists(file(key));
+    }
+
+    /** Records that the module cached under {@code key} compiled whole. */
+    void markCompiledWhole(String key) throws IOException {
+        try {
+            Files.createFile(wholeMarker(key));
+        } catch (FileAlreadyExistsException e) {
+            // another run said so first
+        }
+    }
+
+    /**
+     * The key the module's compiled classes are cached under: Chicory's digest of its bytes, taken
+     * from an earlier run's copy of these very bytes where there is one.
+     */
+    public String digest(byte[] wasm) {
+        Path known = dir.resolve("known").resolve(wasm.length + "-" + Long.toHexString(crc32c(wasm)) + ".bin");
+        try {
+            byte[] entry = Files.readAllBytes(known);
+            int newline = indexOf(entry, (byte) '\n');
+            if (newline > 0 && Arrays.equals(entry, newline + 1, entry.length, wasm, 0, wasm.length)) {
+                return new String(entry, 0, newline, StandardCharsets.US_ASCII);
+            }
+        } catch (NoSuchFileException e) {
+            // not seen before
+        } catch (IOException e) {
+            // hash it then
+        }
+        String digest = ModuleParsing.digest(wasm);
+        try {
+            byte[] line = (digest + "\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] entry = Arrays.copyOf(line, line.length + wasm.length);
+            System.arraycopy(wasm, 0, entry, line.length, wasm.length);
+            writeAtomically(known, entry);
+        } catch (IOException e) {
+            // the next run hashes again
+        }
+        return digest;
+    }
+
+    private static long crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CompiledModuleCache other && other.dir.equals(dir);
+    }
+
+    @Override
+    public int hashCode() {
+        return dir.hashCode();
     }
 
     @Override
@@ -53,11 +142,15 @@ public final class CompiledModuleCache implements Cache {
     @Override
     public void putIfAbsent(String key, byte[] data) throws IOException {
         Path target = file(key);
-        if (Files.exists(target)) {
-            return;
+        if (!Files.exists(target)) {
+            writeAtomically(target, data);
         }
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "tmp-", ".bin");
+    }
+
+    /** Writes a whole file or nothing, so a concurrent run never reads half of one. */
+    private static void writeAtomically(Path target, byte[] data) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(target.getParent(), "tmp-", ".bin");
         try {
             Files.write(tmp, data);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -1,7 +1,6 @@
 package dev.wbpf.wasm;
 
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.compiler.Cache;
 import dev.wbpf.core.StartupTrace;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,43 +8,51 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A module file read and parsed on another thread, started before the caller is sure it will run
- * that file: {@code wbpf run} starts it while picocli is still reading its command line, which
- * costs as long as parsing does. {@link WasmBpfModule.Builder#build()} takes the result only for
- * the very bytes it reads itself, so a wrong guess, a file changed in between or a parse that
- * failed costs time, never a wrong module or a different error message.
+ * A module file read, parsed and compiled (or loaded from the compiled-module cache) on another
+ * thread, started before the caller is sure it will run that file: {@code wbpf run} starts it
+ * while picocli is still reading its command line. Then the BPF objects embedded in the module
+ * are read ahead for the guest's loads. {@link WasmBpfModule.Builder#build()} takes the result only
+ * for the very bytes it reads itself and the engine and cache it was asked for, so a wrong guess,
+ * a file changed in between or a parse that failed costs time, never a wrong module or a different
+ * error message.
  */
 public final class EarlyParse {
-    /** The bytes parsed and what they parsed to. */
-    private record Parsed(byte[] bytes, WasmModule module) {
+    /** The bytes prepared, how, and what they became. */
+    private record Prepared(byte[] bytes, WasmBpfModule.Engine engine, Cache cache, PreparedModule module) {
     }
 
-    private final CompletableFuture<Parsed> parsed = new CompletableFuture<>();
+    private final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
+    private final ObjectsReadAhead objects = new ObjectsReadAhead();
 
     private EarlyParse() {
     }
 
     /**
-     * Starts, on a daemon thread, reading and parsing the first of {@code candidates} that is a
-     * file starting with the Wasm magic (none: nothing is parsed).
+     * Starts, on a daemon thread, preparing the first of {@code candidates} that is a file starting
+     * with the Wasm magic (none: nothing is prepared) for {@code engine} with {@code cache} (may be null).
      */
-    public static EarlyParse startFirstOf(List<Path> candidates) {
+    public static EarlyParse startFirstOf(List<Path> candidates, WasmBpfModule.Engine engine, Cache cache) {
         EarlyParse early = new EarlyParse();
         Thread.ofPlatform().name("wbpf-early-parse").daemon(true).start(() -> {
-            Parsed result = null;
+            Prepared result = null;
             try {
                 for (Path candidate : candidates) {
                     if (startsWithWasmMagic(candidate)) {
-                        result = parse(candidate);
+                        result = prepare(candidate, engine, cache);
                         break;
                     }
                 }
             } finally {
-                early.parsed.complete(result);
+                early.prepared.complete(result);
+            }
+            if (result != null) { // else objectsFor never hands out the objects
+                early.objects.readFrom(result.module().module());
+                StartupTrace.mark("embedded BPF objects read ahead");
             }
         });
         return early;
@@ -59,25 +66,32 @@ public final class EarlyParse {
         }
     }
 
-    private static Parsed parse(Path path) {
+    private static Prepared prepare(Path path, WasmBpfModule.Engine engine, Cache cache) {
         try {
             byte[] bytes = Files.readAllBytes(path);
-            WasmModule module = Parser.parse(bytes);
-            StartupTrace.mark("module parsed ahead (" + path + ")");
-            return new Parsed(bytes, module);
+            PreparedModule module = PreparedModule.prepare(bytes, engine, cache);
+            StartupTrace.mark("module prepared ahead (" + path + ", " + module.engineUsed() + ")");
+            return new Prepared(bytes, engine, cache, module);
         } catch (IOException | RuntimeException | StackOverflowError e) {
             return null; // the build parses again and reports what is wrong in its own words
         }
     }
 
-    /** Waits until the parse has ended, however it ended (work that should not compete with it can follow). */
-    public void awaitEnd() {
-        parsed.join();
+    /** Completes when preparing the module has ended, however it ended (work that should not compete with it can follow). */
+    public CompletableFuture<Void> ended() {
+        return prepared.thenApply(p -> null);
     }
 
-    /** The parsed module if these are the bytes that were parsed (waits for the parse to end). */
-    Optional<WasmModule> moduleOf(byte[] bytes) {
-        Parsed p = parsed.join();
-        return p != null && Arrays.equals(p.bytes(), bytes) ? Optional.of(p.module()) : Optional.empty();
+    /** The prepared module if these are the bytes, the engine and the cache it was prepared with (waits for it). */
+    Optional<PreparedModule> preparedFor(byte[] bytes, WasmBpfModule.Engine engine, Cache cache) {
+        Prepared p = prepared.join();
+        return p != null && Arrays.equals(p.bytes(), bytes) && p.engine() == engine && Objects.equals(p.cache(), cache)
+                ? Optional.of(p.module()) : Optional.empty();
+    }
+
+    /** The objects embedded in these bytes, read ahead (none if other bytes were prepared). */
+    ObjectsReadAhead objectsFor(byte[] bytes) {
+        Prepared p = prepared.join();
+        return p != null && Arrays.equals(p.bytes(), bytes) ? objects : ObjectsReadAhead.none();
     }
 }

@@ -1,7 +1,6 @@
 package dev.wbpf.wasm;
 
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Import;
 import java.nio.ByteBuffer;
@@ -48,7 +47,7 @@ public record ModuleContents(List<String> imports, List<String> exports, List<St
         }
         WasmModule module;
         try {
-            module = Parser.parse(wasm);
+            module = ModuleParsing.parse(wasm, null);
         } catch (ChicoryException e) {
             throw new WasmHostException(name + " is not a valid WebAssembly module: " + e.getMessage(), e);
         }

@@ -70,6 +70,7 @@ public final class WasmBpfHost implements AutoCloseable {
     private final Supplier<BpfBackend> backendSupplier;
     private final LoadOptions loadOptions;
     private final Consumer<String> log;
+    private final ObjectsReadAhead objectsReadAhead;
     private BpfBackend backend;
 
     private final Map<Long, LoadedObject> objects = new ConcurrentHashMap<>();
@@ -81,9 +82,14 @@ public final class WasmBpfHost implements AutoCloseable {
      * @param log      the runtime's log (stderr for {@code wbpf run}): load failures, verifier logs
      */
     public WasmBpfHost(Supplier<BpfBackend> backend, Consumer<String> log) {
+        this(backend, log, ObjectsReadAhead.none());
+    }
+
+    WasmBpfHost(Supplier<BpfBackend> backend, Consumer<String> log, ObjectsReadAhead objectsReadAhead) {
         this.backendSupplier = backend;
         this.log = log;
         this.loadOptions = LoadOptions.defaults().withLog(log);
+        this.objectsReadAhead = objectsReadAhead;
     }
 
     private static Map<String, FunctionType> functions() {
@@ -187,8 +193,9 @@ public final class WasmBpfHost implements AutoCloseable {
         byte[] elf = memory.read(buf, len, "BPF object buffer");
         BpfObjectSpec spec;
         try {
-            spec = BpfObjectReader.read("guest object (" + len + " bytes)", elf);
-            StartupTrace.mark("BPF object read (ELF, BTF, relocations)");
+            var readAhead = objectsReadAhead.specFor(elf);
+            spec = readAhead.isPresent() ? readAhead.get() : readObject(elf);
+            StartupTrace.mark(readAhead.isPresent() ? "BPF object read (ahead)" : "BPF object read (ELF, BTF, relocations)");
         } catch (BpfFormatException e) {
             log.accept("cannot load BPF object: " + e.getMessage());
             return 0;
@@ -196,7 +203,7 @@ public final class WasmBpfHost implements AutoCloseable {
         BpfObject object;
         try {
             BpfBackend chosen = backend();
-            StartupTrace.mark("backend chosen: " + chosen.name());
+            StartupTrace.mark("backend ready: " + chosen.name());
             object = chosen.load(spec, loadOptions);
             StartupTrace.mark("BPF object loaded");
         } catch (BpfException e) {
@@ -221,6 +228,11 @@ public final class WasmBpfHost implements AutoCloseable {
             }
         }
         return handle;
+    }
+
+    /** Reads an object a guest loads (or will: see {@link ObjectsReadAhead}). */
+    static BpfObjectSpec readObject(byte[] elf) {
+        return BpfObjectReader.read("guest object (" + elf.length + " bytes)", elf);
     }
 
     private synchronized BpfBackend backend() {

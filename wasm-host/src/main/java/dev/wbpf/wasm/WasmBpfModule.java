@@ -1,7 +1,5 @@
 package dev.wbpf.wasm;
 
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.log.Logger;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExecutionCompletedException;
@@ -16,7 +14,6 @@ import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.ChicoryException;
-import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
@@ -80,15 +77,19 @@ public final class WasmBpfModule implements AutoCloseable {
 
     private final String name;
     private final WasmModule module;
+    private final PreparedModule prepared;
+    private final ObjectsReadAhead objectsReadAhead;
     private final Builder options;
     private final Object lock = new Object();
     private Thread guestThread;
     private volatile StopReason stopReason;
     private Engine engineUsed;
 
-    private WasmBpfModule(String name, WasmModule module, Builder options) {
+    private WasmBpfModule(String name, PreparedModule prepared, ObjectsReadAhead objectsReadAhead, Builder options) {
         this.name = name;
-        this.module = module;
+        this.module = prepared.module();
+        this.prepared = prepared;
+        this.objectsReadAhead = objectsReadAhead;
         this.options = options;
     }
 
@@ -266,7 +267,7 @@ public final class WasmBpfModule implements AutoCloseable {
         options.env.forEach(wasiOptions::withEnvironment);
         options.dirs.forEach(wasiOptions::withDirectory);
         try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions.build()).withLogger(QUIET).build();
-             WasmBpfHost bpf = new WasmBpfHost(options.backend, options.log)) {
+             WasmBpfHost bpf = new WasmBpfHost(options.backend, options.log, objectsReadAhead)) {
             List<ImportFunction> functions = new ArrayList<>(List.of(wasi.toHostFunctions()));
             functions.addAll(bpf.hostFunctions());
             StartupTrace.mark("WASI and wasm_bpf host functions ready");
@@ -325,21 +326,11 @@ public final class WasmBpfModule implements AutoCloseable {
 
     private Instance instantiate(List<ImportFunction> functions) {
         ImportValues imports = ImportValues.builder().withFunctions(functions).build();
-        Function<Instance, Machine> machine = InterpreterWithFrames::new;
-        engineUsed = Engine.INTERPRETER;
-        if (options.engine == Engine.COMPILER) {
-            try {
-                var compiler = MachineFactoryCompiler.builder(module)
-                        .withInterpreterFallback(InterpreterFallback.SILENT);
-                if (options.cache != null) {
-                    compiler.withCache(options.cache);
-                }
-                machine = compiler.compile();
-                engineUsed = Engine.COMPILER;
-            } catch (RuntimeException | LinkageError e) {
-                options.log.accept("compiling " + name + " failed, using the interpreter: " + e.getMessage());
-            }
+        if (prepared.compilerFailure() != null) {
+            options.log.accept("compiling " + name + " failed, using the interpreter: " + prepared.compilerFailure());
         }
+        engineUsed = prepared.engineUsed();
+        Function<Instance, Machine> machine = prepared.compiled() != null ? prepared.compiled() : InterpreterWithFrames::new;
         return Instance.builder(module)
                 .withImportValues(imports)
                 .withMachineFactory(machine)
@@ -578,7 +569,8 @@ public final class WasmBpfModule implements AutoCloseable {
         }
 
         /**
-         * Reads, parses and checks the module: that it is Wasm and that wbpf provides every import.
+         * Reads, parses and checks the module (that it is Wasm and that wbpf provides every import)
+         * and, for the compiler, compiles it or loads its compiled classes from the cache.
          *
          * @throws WasmHostException with a message for the user
          */
@@ -600,17 +592,18 @@ public final class WasmBpfModule implements AutoCloseable {
             if (data.length < 8 || !java.util.Arrays.equals(data, 0, 4, WASM_MAGIC, 0, 4)) {
                 throw new WasmHostException(name + " is not a WebAssembly module (it does not start with \\0asm)");
             }
-            WasmModule module;
+            PreparedModule prepared;
             try {
-                var early = earlyParse == null ? java.util.Optional.<WasmModule>empty() : earlyParse.moduleOf(data);
-                module = early.isPresent() ? early.get() : Parser.parse(data);
-                StartupTrace.mark(early.isPresent() ? "module parsed (on another thread, ahead)" : "module parsed");
+                var early = earlyParse == null ? java.util.Optional.<PreparedModule>empty() : earlyParse.preparedFor(data, engine, cache);
+                prepared = early.isPresent() ? early.get() : PreparedModule.prepare(data, engine, cache);
+                StartupTrace.mark(early.isPresent() ? "module prepared (on another thread, ahead)" : "module prepared");
             } catch (ChicoryException e) {
                 throw new WasmHostException(name + " is not a valid WebAssembly module: " + e.getMessage(), e);
             }
-            checkImports(name, module);
+            checkImports(name, prepared.module());
             StartupTrace.mark("module imports checked");
-            return new WasmBpfModule(name, module, this);
+            return new WasmBpfModule(name, prepared,
+                    earlyParse == null ? ObjectsReadAhead.none() : earlyParse.objectsFor(data), this);
         }
     }
 

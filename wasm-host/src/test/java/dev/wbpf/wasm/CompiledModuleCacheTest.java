@@ -1,29 +1,141 @@
 package dev.wbpf.wasm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.dylibso.chicory.wasm.types.OpCode;
+import dev.wbpf.wasm.WasmBpfModule.Engine;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Compiled modules kept between runs, and what a run skips when its module is in the cache. */
 class CompiledModuleCacheTest {
+
+    private static int run(CompiledModuleCache cache, Path module, List<String> args, ByteArrayOutputStream out) {
+        try (var m = WasmBpfModule.builder().path(module).args(args).stdout(out).compiledModuleCache(cache).build()) {
+            int status = m.run().exitCode();
+            assertEquals(Engine.COMPILER, m.engineUsed());
+            return status;
+        }
+    }
+
+    private static List<Path> entries(CompiledModuleCache cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache.directory())) {
+            return files.filter(f -> f.toString().endsWith(".bin")).toList();
+        }
+    }
 
     @Test
     void aModuleIsCompiledOnceAndRunsFromTheCacheAfterwards(@TempDir Path dir) throws IOException {
         var cache = new CompiledModuleCache(dir.resolve("c"));
         for (int i = 0; i < 2; i++) {
-            var out = new java.io.ByteArrayOutputStream();
-            try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(java.util.List.of("exit", "5"))
-                    .stdout(out).compiledModuleCache(cache).build()) {
-                assertEquals(5, m.run().exitCode());
-                assertEquals(WasmBpfModule.Engine.COMPILER, m.engineUsed());
-            }
-            try (Stream<Path> files = Files.list(cache.directory())) {
-                assertEquals(1, files.count(), "one entry per module digest");
+            assertEquals(5, run(cache, Guests.guest("guest"), List.of("exit", "5"), new ByteArrayOutputStream()));
+            assertEquals(1, entries(cache).size(), "one entry per module digest");
+        }
+    }
+
+    @Test
+    void aCachedModuleRunsFromStubBodiesAndBehavesTheSame(@TempDir Path dir) throws IOException {
+        var cache = new CompiledModuleCache(dir.resolve("c"));
+        byte[] wasm = Files.readAllBytes(Guests.guest("guest"));
+
+        PreparedModule first = PreparedModule.prepare(wasm, Engine.COMPILER, cache);
+        assertTrue(cache.compiledWhole(cache.digest(wasm)), "every function of the guest compiles");
+        PreparedModule second = PreparedModule.prepare(wasm, Engine.COMPILER, cache);
+        assertTrue(hasRealBodies(first), "the first run parses the bodies it compiles");
+        assertFalse(hasRealBodies(second), "a run from the cache parses no function body");
+        assertEquals(first.module().digest(), second.module().digest());
+
+        List<String> script = List.of("hello", "env HOME", "exit", "3");
+        var out1 = new ByteArrayOutputStream();
+        var out2 = new ByteArrayOutputStream();
+        int status1 = run(new CompiledModuleCache(dir.resolve("fresh")), Guests.guest("guest"), script, out1);
+        int status2 = run(cache, Guests.guest("guest"), script, out2);
+        assertEquals(status1, status2);
+        assertEquals(out1.toString(), out2.toString());
+    }
+
+    /** Whether any function body holds more than {@code unreachable; end}. */
+    private static boolean hasRealBodies(PreparedModule prepared) {
+        for (var body : prepared.module().codeSection().functionBodies()) {
+            for (var instruction : body.instructions()) {
+                if (instruction.opcode() != OpCode.UNREACHABLE && instruction.opcode() != OpCode.END) {
+                    return true;
+                }
             }
         }
+        return false;
+    }
+
+    @Test
+    void aTrapInACachedModuleStillNamesTheGuestFunction(@TempDir Path dir) {
+        var cache = new CompiledModuleCache(dir.resolve("c"));
+        for (int i = 0; i < 2; i++) {
+            try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("trap"))
+                    .compiledModuleCache(cache).build()) {
+                var e = org.junit.jupiter.api.Assertions.assertThrows(WasmTrapException.class, m::run);
+                assertEquals("crash_here", e.guestFunction().orElseThrow(), "run " + i + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void aDamagedEntryIsReportedAndTheModuleIsInterpreted(@TempDir Path dir) throws IOException {
+        var cache = new CompiledModuleCache(dir.resolve("c"));
+        run(cache, Guests.guest("guest"), List.of("exit", "0"), new ByteArrayOutputStream());
+        Files.writeString(entries(cache).getFirst(), "not a jar");
+
+        List<String> log = new ArrayList<>();
+        try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("exit", "4"))
+                .compiledModuleCache(cache).log(log::add).build()) {
+            assertEquals(4, m.run().exitCode());
+            assertEquals(Engine.INTERPRETER, m.engineUsed());
+        }
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.getFirst().startsWith("compiling " + Guests.guest("guest") + " failed, using the interpreter: "),
+                log.getFirst());
+    }
+
+    @Test
+    void theDigestOfKnownBytesIsFoundWithoutHashingButOnlyForTheSameBytes(@TempDir Path dir) throws IOException {
+        var cache = new CompiledModuleCache(dir.resolve("c"));
+        byte[] wasm = Files.readAllBytes(Guests.guest("guest"));
+        String digest = ModuleParsing.digest(wasm);
+        assertEquals(digest, cache.digest(wasm), "hashed the first time");
+        assertEquals(digest, cache.digest(wasm), "found the second time");
+
+        // another module under the same name (as if size and CRC-32C collided) must not lend its digest
+        Path known;
+        try (Stream<Path> files = Files.list(cache.directory().resolve("known"))) {
+            known = files.findFirst().orElseThrow();
+        }
+        byte[] other = wasm.clone();
+        other[other.length - 1] ^= 1;
+        Files.write(known, ("sha-256:forged\n" + new String(other, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertEquals(digest, cache.digest(wasm));
+        assertNotEquals(digest, cache.digest(other));
+    }
+
+    @Test
+    void aModuleWithAFunctionTooLargeForTheJvmRunsButIsNotMarkedWhole(@TempDir Path dir) {
+        var cache = new CompiledModuleCache(dir.resolve("c"));
+        byte[] wasm = WasmWithHugeFunction.bytes();
+        PreparedModule first = PreparedModule.prepare(wasm, Engine.COMPILER, cache);
+        assertEquals(Engine.COMPILER, first.engineUsed());
+        assertFalse(cache.compiledWhole(cache.digest(wasm)), "one function is interpreted, so it needs its body");
+        PreparedModule second = PreparedModule.prepare(wasm, Engine.COMPILER, cache);
+        assertTrue(hasRealBodies(second));
+        var instance = com.dylibso.chicory.runtime.Instance.builder(second.module()).withMachineFactory(second.compiled()).build();
+        assertEquals(WasmWithHugeFunction.RESULT, instance.export("huge").apply()[0]);
     }
 }

@@ -1,0 +1,114 @@
+package dev.wbpf.wasm;
+
+import com.dylibso.chicory.compiler.Cache;
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.WasmModule;
+import java.io.IOException;
+import java.util.function.Function;
+
+/**
+ * A module parsed and, for the compiler, compiled (or its compiled classes loaded from the cache):
+ * everything instantiating it needs.
+ *
+ * @param module          the parsed module; on a cache hit for a module that compiled whole, its
+ *                        function bodies are stubs (see {@link ModuleParsing#withStubBodies})
+ * @param compiled        the compiled machine factory, or null to interpret
+ * @param engine          the engine asked for
+ * @param compilerFailure why compiling failed, so the module is interpreted; null if it did not
+ */
+record PreparedModule(WasmModule module, Function<Instance, Machine> compiled, WasmBpfModule.Engine engine,
+                      String compilerFailure) {
+
+    /** The engine the module runs on. */
+    WasmBpfModule.Engine engineUsed() {
+        return compiled == null ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER;
+    }
+
+    /**
+     * Parses the module and prepares the engine.
+     *
+     * @param cache where compiled modules are kept (null: compile every time)
+     * @throws ChicoryException if the bytes are not a valid module
+     */
+    static PreparedModule prepare(byte[] wasm, WasmBpfModule.Engine engine, Cache cache) {
+        if (engine == WasmBpfModule.Engine.INTERPRETER) {
+            return new PreparedModule(ModuleParsing.parse(wasm, null), null, engine, null);
+        }
+        String digest = cache instanceof CompiledModuleCache modules ? modules.digest(wasm)
+                : cache != null ? ModuleParsing.digest(wasm) : null;
+        if (cache instanceof CompiledModuleCache modules && modules.compiledWhole(digest)) {
+            PreparedModule fromCache = withoutBodies(wasm, digest, modules);
+            if (fromCache != null) {
+                return fromCache;
+            }
+        }
+        WasmModule module = ModuleParsing.parse(wasm, digest);
+        try {
+            return new PreparedModule(module, compile(module, cache), engine, null);
+        } catch (RuntimeException | LinkageError e) {
+            return new PreparedModule(module, null, engine, e.getMessage() != null ? e.getMessage() : e.toString());
+        }
+    }
+
+    /**
+     * The module with stub bodies and its classes from the cache; null if that fails (the entry was
+     * removed or is damaged): the full parse and compile then say what is wrong.
+     */
+    private static PreparedModule withoutBodies(byte[] wasm, String digest, CompiledModuleCache modules) {
+        try {
+            byte[] classes = modules.get(digest);
+            if (classes == null) {
+                return null;
+            }
+            WasmModule stubbed = ModuleParsing.parse(ModuleParsing.withStubBodies(wasm), digest);
+            var compiled = MachineFactoryCompiler.builder(stubbed).withCache(new OneEntry(digest, classes)).compile();
+            return new PreparedModule(stubbed, compiled, WasmBpfModule.Engine.COMPILER, null);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Compiles (or loads from the cache). A module compiled for the first time is compiled whole
+     * if it can be, and recorded as such; functions too large for a JVM method are interpreted.
+     */
+    private static Function<Instance, Machine> compile(WasmModule module, Cache cache) {
+        var silent = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT);
+        if (cache == null) {
+            return silent.compile();
+        }
+        silent.withCache(cache);
+        if (!(cache instanceof CompiledModuleCache modules) || modules.contains(module.digest())) {
+            return silent.compile();
+        }
+        Function<Instance, Machine> whole;
+        try {
+            whole = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.FAIL)
+                    .withCache(cache).compile();
+        } catch (ChicoryException tooLarge) {
+            return silent.compile();
+        }
+        try {
+            modules.markCompiledWhole(module.digest());
+        } catch (IOException e) {
+            // the next run parses the whole module: slower, not wrong
+        }
+        return whole;
+    }
+
+    /** One cache entry, read-only: classes compiled from stub bodies must never be stored. */
+    private record OneEntry(String key, byte[] classes) implements Cache {
+        @Override
+        public byte[] get(String wanted) {
+            return key.equals(wanted) ? classes : null;
+        }
+
+        @Override
+        public void putIfAbsent(String wanted, byte[] data) {
+        }
+    }
+}
