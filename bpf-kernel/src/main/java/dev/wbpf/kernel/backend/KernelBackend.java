@@ -9,6 +9,8 @@ import dev.wbpf.core.object.MapType;
 import dev.wbpf.kernel.Errno;
 import dev.wbpf.kernel.Fd;
 import dev.wbpf.kernel.KernelException;
+import dev.wbpf.kernel.feature.BtfKind;
+import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.loader.KernelLoader;
 import dev.wbpf.kernel.loader.KernelObject;
 import dev.wbpf.kernel.loader.VmlinuxBtf;
@@ -65,13 +67,24 @@ public final class KernelBackend implements BpfBackend {
         }
     }
 
-    /** Reads and indexes the kernel's BTF (CO-RE relocations and BTF-typed attach points look types up in it). */
+    /**
+     * Reads and indexes the kernel's BTF (CO-RE relocations and BTF-typed attach points look types
+     * up in it), then probes which BTF kinds the kernel takes (every load asks, to rewrite the
+     * object's BTF for it).
+     */
     @Override
     public void prepare() {
         try {
             VmlinuxBtf.get().indexNames();
         } catch (RuntimeException | LinkageError e) {
             // no or unreadable kernel BTF: the load that needs it says so
+        }
+        try {
+            for (BtfKind kind : BtfKind.values()) {
+                KernelFeatures.system().btfKind(kind);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // the load probes again and reports what fails
         }
     }
 
