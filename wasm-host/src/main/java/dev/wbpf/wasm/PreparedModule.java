@@ -8,20 +8,22 @@ import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Function;
 
 /**
- * A module parsed and, for the compiler, compiled (or its compiled classes loaded from the cache):
- * everything instantiating it needs.
+ * A module parsed, its imports checked and, for the compiler, compiled (or its compiled classes
+ * loaded from the cache): everything instantiating it needs.
  *
  * @param module          the parsed module; on a cache hit for a module that compiled whole, its
  *                        function bodies are stubs (see {@link ModuleParsing#withStubBodies})
+ * @param missingImports  the imports wbpf does not provide (then nothing is compiled: it cannot run)
  * @param compiled        the compiled machine factory, or null to interpret
  * @param engine          the engine asked for
  * @param compilerFailure why compiling failed, so the module is interpreted; null if it did not
  */
-record PreparedModule(WasmModule module, Function<Instance, Machine> compiled, WasmBpfModule.Engine engine,
-                      String compilerFailure) {
+record PreparedModule(WasmModule module, List<String> missingImports, Function<Instance, Machine> compiled,
+                      WasmBpfModule.Engine engine, String compilerFailure) {
 
     /** The engine the module runs on. */
     WasmBpfModule.Engine engineUsed() {
@@ -36,7 +38,8 @@ record PreparedModule(WasmModule module, Function<Instance, Machine> compiled, W
      */
     static PreparedModule prepare(byte[] wasm, WasmBpfModule.Engine engine, Cache cache) {
         if (engine == WasmBpfModule.Engine.INTERPRETER) {
-            return new PreparedModule(ModuleParsing.parse(wasm, null), null, engine, null);
+            WasmModule module = ModuleParsing.parse(wasm, null);
+            return new PreparedModule(module, WasmBpfModule.missingImports(module), null, engine, null);
         }
         String digest = cache instanceof CompiledModuleCache modules ? modules.digest(wasm)
                 : cache != null ? ModuleParsing.digest(wasm) : null;
@@ -47,10 +50,14 @@ record PreparedModule(WasmModule module, Function<Instance, Machine> compiled, W
             }
         }
         WasmModule module = ModuleParsing.parse(wasm, digest);
+        List<String> missing = WasmBpfModule.missingImports(module);
+        if (!missing.isEmpty()) {
+            return new PreparedModule(module, missing, null, engine, null);
+        }
         try {
-            return new PreparedModule(module, compile(module, cache), engine, null);
+            return new PreparedModule(module, missing, compile(module, cache), engine, null);
         } catch (RuntimeException | LinkageError e) {
-            return new PreparedModule(module, null, engine, e.getMessage() != null ? e.getMessage() : e.toString());
+            return new PreparedModule(module, missing, null, engine, e.getMessage() != null ? e.getMessage() : e.toString());
         }
     }
 
@@ -65,8 +72,12 @@ record PreparedModule(WasmModule module, Function<Instance, Machine> compiled, W
                 return null;
             }
             WasmModule stubbed = ModuleParsing.parse(ModuleParsing.withStubBodies(wasm), digest);
+            List<String> missing = WasmBpfModule.missingImports(stubbed);
+            if (!missing.isEmpty()) {
+                return null; // cannot be (it was compiled), but if so the full path says what is missing
+            }
             var compiled = MachineFactoryCompiler.builder(stubbed).withCache(new OneEntry(digest, classes)).compile();
-            return new PreparedModule(stubbed, compiled, WasmBpfModule.Engine.COMPILER, null);
+            return new PreparedModule(stubbed, missing, compiled, WasmBpfModule.Engine.COMPILER, null);
         } catch (IOException | RuntimeException | LinkageError e) {
             return null;
         }

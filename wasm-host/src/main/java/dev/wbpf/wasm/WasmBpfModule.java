@@ -600,14 +600,17 @@ public final class WasmBpfModule implements AutoCloseable {
             } catch (ChicoryException e) {
                 throw new WasmHostException(name + " is not a valid WebAssembly module: " + e.getMessage(), e);
             }
-            checkImports(name, prepared.module());
-            StartupTrace.mark("module imports checked");
+            checkImports(name, prepared.missingImports());
             return new WasmBpfModule(name, prepared,
                     earlyParse == null ? ObjectsReadAhead.none() : earlyParse.objectsFor(data), this);
         }
     }
 
-    /** Every import wbpf provides, with its type: WASI preview1 and the wasm_bpf modules. */
+    /** Every import wbpf provides, with its type: WASI preview1 and the wasm_bpf modules (made once, on first use). */
+    private static final class Provided {
+        static final Map<String, FunctionType> IMPORTS = provided();
+    }
+
     private static Map<String, FunctionType> provided() {
         Map<String, FunctionType> provided = new HashMap<>();
         try (WasiPreview1 wasi = WasiPreview1.builder().withLogger(QUIET).build()) {
@@ -623,8 +626,7 @@ public final class WasmBpfModule implements AutoCloseable {
         return provided;
     }
 
-    static void checkImports(String name, WasmModule module) {
-        List<String> missing = missingImports(module);
+    private static void checkImports(String name, List<String> missing) {
         if (!missing.isEmpty()) {
             throw new WasmHostException(name + " imports " + (missing.size() == 1 ? "something" : missing.size() + " things")
                     + " wbpf does not provide: " + String.join(", ", missing)
@@ -635,7 +637,7 @@ public final class WasmBpfModule implements AutoCloseable {
 
     /** The module's imports that wbpf does not provide (or provides with another type), each with its signature. */
     static List<String> missingImports(WasmModule module) {
-        Map<String, FunctionType> provided = provided();
+        Map<String, FunctionType> provided = Provided.IMPORTS;
         List<String> missing = new ArrayList<>();
         var section = module.importSection();
         for (int i = 0; i < section.importCount(); i++) {
