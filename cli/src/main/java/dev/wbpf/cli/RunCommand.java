@@ -167,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
             builder.earlyParse(headStart.module());
         }
         if (!interpreter && !noCache) {
-            builder.compiledModuleCache(CompiledModuleCache.defaultLocation());
+            builder.compiledModuleCache(CompiledModuleCache.defaultLocation()).compileInBackgroundOnCacheMiss(true);
         }
         if (ModelParts.isSet(envInheritOption)) {
             builder.inheritEnv();
@@ -237,7 +237,10 @@ final class RunCommand implements Callable<Integer> {
 
     private String engineDescription(WasmBpfModule wasm) {
         if (wasm.engineUsed() == WasmBpfModule.Engine.INTERPRETER) {
-            return interpreter ? "interpreter (asked for)" : "interpreter (the compiler failed, see above)";
+            return interpreter ? "interpreter (asked for)"
+                    : wasm.compilingForLaterRuns() ? "interpreter (first run: compiled meanwhile, for the next runs, into "
+                            + CompiledModuleCache.defaultLocation().directory() + ")"
+                    : "interpreter (the compiler failed, see above)";
         }
         return "compiler" + (noCache ? "" : " (compiled modules kept in " + CompiledModuleCache.defaultLocation().directory() + ")");
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class EarlyParse {
     /** The bytes prepared, how, and what they became. */
-    private record Prepared(byte[] bytes, WasmBpfModule.Engine engine, Cache cache, PreparedModule module) {
+    private record Prepared(byte[] bytes, WasmBpfModule.Engine engine, Cache cache, boolean compileInBackground,
+                            PreparedModule module) {
     }
 
     private final CompletableFuture<Prepared> prepared = new CompletableFuture<>();
@@ -34,16 +35,18 @@ public final class EarlyParse {
 
     /**
      * Starts, on a daemon thread, preparing the first of {@code candidates} that is a file starting
-     * with the Wasm magic (none: nothing is prepared) for {@code engine} with {@code cache} (may be null).
+     * with the Wasm magic (none: nothing is prepared) for {@code engine} with {@code cache} (may be
+     * null), and {@link WasmBpfModule.Builder#compileInBackgroundOnCacheMiss} as given.
      */
-    public static EarlyParse startFirstOf(List<Path> candidates, WasmBpfModule.Engine engine, Cache cache) {
+    public static EarlyParse startFirstOf(List<Path> candidates, WasmBpfModule.Engine engine, Cache cache,
+                                          boolean compileInBackground) {
         EarlyParse early = new EarlyParse();
         Thread.ofPlatform().name("wbpf-early-parse").daemon(true).start(() -> {
             Prepared result = null;
             try {
                 for (Path candidate : candidates) {
                     if (startsWithWasmMagic(candidate)) {
-                        result = prepare(candidate, engine, cache);
+                        result = prepare(candidate, engine, cache, compileInBackground);
                         break;
                     }
                 }
@@ -66,12 +69,12 @@ public final class EarlyParse {
         }
     }
 
-    private static Prepared prepare(Path path, WasmBpfModule.Engine engine, Cache cache) {
+    private static Prepared prepare(Path path, WasmBpfModule.Engine engine, Cache cache, boolean compileInBackground) {
         try {
             byte[] bytes = Files.readAllBytes(path);
-            PreparedModule module = PreparedModule.prepare(bytes, engine, cache);
+            PreparedModule module = PreparedModule.prepare(bytes, engine, cache, compileInBackground);
             StartupTrace.mark("module prepared ahead (" + path + ", " + module.engineUsed() + ")");
-            return new Prepared(bytes, engine, cache, module);
+            return new Prepared(bytes, engine, cache, compileInBackground, module);
         } catch (IOException | RuntimeException | StackOverflowError e) {
             return null; // the build parses again and reports what is wrong in its own words
         }
@@ -82,11 +85,11 @@ public final class EarlyParse {
         return prepared.thenApply(p -> null);
     }
 
-    /** The prepared module if these are the bytes, the engine and the cache it was prepared with (waits for it). */
-    Optional<PreparedModule> preparedFor(byte[] bytes, WasmBpfModule.Engine engine, Cache cache) {
+    /** The prepared module if these are the bytes and the options it was prepared with (waits for it). */
+    Optional<PreparedModule> preparedFor(byte[] bytes, WasmBpfModule.Engine engine, Cache cache, boolean compileInBackground) {
         Prepared p = prepared.join();
         return p != null && Arrays.equals(p.bytes(), bytes) && p.engine() == engine && Objects.equals(p.cache(), cache)
-                ? Optional.of(p.module()) : Optional.empty();
+                && p.compileInBackground() == compileInBackground ? Optional.of(p.module()) : Optional.empty();
     }
 
     /** The objects embedded in these bytes, read ahead (none if other bytes were prepared). */

@@ -9,6 +9,7 @@ import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -21,25 +22,33 @@ import java.util.function.Function;
  * @param compiled        the compiled machine factory, or null to interpret
  * @param engine          the engine asked for
  * @param compilerFailure why compiling failed, so the module is interpreted; null if it did not
+ * @param compilingForLaterRuns a compile into the cache, on another thread, while this run is
+ *                        interpreted (see {@link WasmBpfModule.Builder#compileInBackgroundOnCacheMiss}); null if none
  */
 record PreparedModule(WasmModule module, List<String> missingImports, Function<Instance, Machine> compiled,
-                      WasmBpfModule.Engine engine, String compilerFailure) {
+                      WasmBpfModule.Engine engine, String compilerFailure, CompletableFuture<Void> compilingForLaterRuns) {
 
     /** The engine the module runs on. */
     WasmBpfModule.Engine engineUsed() {
         return compiled == null ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER;
     }
 
+    /** Parses the module and prepares the engine, compiling now on a cache miss. */
+    static PreparedModule prepare(byte[] wasm, WasmBpfModule.Engine engine, Cache cache) {
+        return prepare(wasm, engine, cache, false);
+    }
+
     /**
      * Parses the module and prepares the engine.
      *
      * @param cache where compiled modules are kept (null: compile every time)
+     * @param compileLater on a miss in a {@link CompiledModuleCache}, interpret this run and compile on another thread
      * @throws ChicoryException if the bytes are not a valid module
      */
-    static PreparedModule prepare(byte[] wasm, WasmBpfModule.Engine engine, Cache cache) {
+    static PreparedModule prepare(byte[] wasm, WasmBpfModule.Engine engine, Cache cache, boolean compileLater) {
         if (engine == WasmBpfModule.Engine.INTERPRETER) {
             WasmModule module = ModuleParsing.parse(wasm, null);
-            return new PreparedModule(module, WasmBpfModule.missingImports(module), null, engine, null);
+            return new PreparedModule(module, WasmBpfModule.missingImports(module), null, engine, null, null);
         }
         String digest = cache instanceof CompiledModuleCache modules ? modules.digest(wasm)
                 : cache != null ? ModuleParsing.digest(wasm) : null;
@@ -52,13 +61,32 @@ record PreparedModule(WasmModule module, List<String> missingImports, Function<I
         WasmModule module = ModuleParsing.parse(wasm, digest);
         List<String> missing = WasmBpfModule.missingImports(module);
         if (!missing.isEmpty()) {
-            return new PreparedModule(module, missing, null, engine, null);
+            return new PreparedModule(module, missing, null, engine, null, null);
+        }
+        if (compileLater && cache instanceof CompiledModuleCache modules && !modules.contains(digest)) {
+            return new PreparedModule(module, missing, null, engine, null, compileInBackground(module, cache));
         }
         try {
-            return new PreparedModule(module, missing, compile(module, cache), engine, null);
+            return new PreparedModule(module, missing, compile(module, cache), engine, null, null);
         } catch (RuntimeException | LinkageError e) {
-            return new PreparedModule(module, missing, null, engine, e.getMessage() != null ? e.getMessage() : e.toString());
+            return new PreparedModule(module, missing, null, engine, e.getMessage() != null ? e.getMessage() : e.toString(),
+                    null);
         }
+    }
+
+    /** Compiles into the cache on a daemon thread; a failure is left for the next run, which compiles in the foreground. */
+    private static CompletableFuture<Void> compileInBackground(WasmModule module, Cache cache) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform().name("wbpf-compile").daemon(true).start(() -> {
+            try {
+                compile(module, cache);
+            } catch (RuntimeException | LinkageError e) {
+                // the next run compiles in the foreground and reports it
+            } finally {
+                done.complete(null);
+            }
+        });
+        return done;
     }
 
     /**
@@ -77,7 +105,7 @@ record PreparedModule(WasmModule module, List<String> missingImports, Function<I
                 return null; // cannot be (it was compiled), but if so the full path says what is missing
             }
             var compiled = MachineFactoryCompiler.builder(stubbed).withCache(new OneEntry(digest, classes)).compile();
-            return new PreparedModule(stubbed, missing, compiled, WasmBpfModule.Engine.COMPILER, null);
+            return new PreparedModule(stubbed, missing, compiled, WasmBpfModule.Engine.COMPILER, null, null);
         } catch (IOException | RuntimeException | LinkageError e) {
             return null;
         }

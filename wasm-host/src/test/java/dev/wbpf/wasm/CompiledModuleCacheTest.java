@@ -138,4 +138,26 @@ class CompiledModuleCacheTest {
         var instance = com.dylibso.chicory.runtime.Instance.builder(second.module()).withMachineFactory(second.compiled()).build();
         assertEquals(WasmWithHugeFunction.RESULT, instance.export("huge").apply()[0]);
     }
+
+    @Test
+    void aFirstRunCanBeInterpretedWhileTheModuleIsCompiledForTheNext(@TempDir Path dir) throws IOException {
+        var cache = new CompiledModuleCache(dir.resolve("c"));
+        var out = new ByteArrayOutputStream();
+        try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("hello", "exit", "2")).stdout(out)
+                .compiledModuleCache(cache).compileInBackgroundOnCacheMiss(true).build()) {
+            assertEquals(2, m.run().exitCode());
+            assertEquals(Engine.INTERPRETER, m.engineUsed());
+            assertTrue(m.compilingForLaterRuns());
+        } // close() waits for the compile
+        assertEquals("hello\n", out.toString());
+        assertEquals(1, entries(cache).size());
+        assertTrue(cache.compiledWhole(cache.digest(Files.readAllBytes(Guests.guest("guest")))));
+
+        try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("exit", "2"))
+                .compiledModuleCache(cache).compileInBackgroundOnCacheMiss(true).build()) {
+            assertEquals(2, m.run().exitCode());
+            assertEquals(Engine.COMPILER, m.engineUsed(), "the next run finds it");
+            assertFalse(m.compilingForLaterRuns());
+        }
+    }
 }
