@@ -141,7 +141,8 @@ final class ModuleParsing {
         throw new MalformedException("a LEB128 number longer than 5 bytes");
     }
 
-    private static void writeU32(ByteArrayOutputStream out, int value) {
+    /** Appends {@code value} as unsigned LEB128, as Wasm writes sizes and counts. */
+    static void writeU32(ByteArrayOutputStream out, int value) {
         do {
             int x = value & 0x7f;
             value >>>= 7;

@@ -28,7 +28,7 @@ final class WasmWithHugeFunction {
 
         ByteArrayOutputStream code = new ByteArrayOutputStream();
         code.write(1); // one body
-        leb(code, body.size());
+        ModuleParsing.writeU32(code, body.size());
         code.writeBytes(body.toByteArray());
 
         ByteArrayOutputStream module = new ByteArrayOutputStream();
@@ -42,15 +42,7 @@ final class WasmWithHugeFunction {
 
     private static void section(ByteArrayOutputStream module, int id, byte[] content) {
         module.write(id);
-        leb(module, content.length);
+        ModuleParsing.writeU32(module, content.length);
         module.writeBytes(content);
-    }
-
-    private static void leb(ByteArrayOutputStream out, int value) {
-        do {
-            int b = value & 0x7f;
-            value >>>= 7;
-            out.write(value != 0 ? b | 0x80 : b);
-        } while (value != 0);
     }
 }
