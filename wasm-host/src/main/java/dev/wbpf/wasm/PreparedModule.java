@@ -23,10 +23,11 @@ import java.util.function.Function;
  * @param engine          the engine asked for
  * @param compilerFailure why compiling failed, so the module is interpreted; null if it did not
  * @param compilingForLaterRuns a compile into the cache, on another thread, while this run is
- *                        interpreted (see {@link WasmBpfModule.Builder#compileInBackgroundOnCacheMiss}); null if none
+ *                        interpreted (see {@link WasmBpfModule.Builder#compileInBackgroundOnCacheMiss});
+ *                        completes with null, or why it failed; null if there is none
  */
 record PreparedModule(WasmModule module, List<String> missingImports, Function<Instance, Machine> compiled,
-                      WasmBpfModule.Engine engine, String compilerFailure, CompletableFuture<Void> compilingForLaterRuns) {
+                      WasmBpfModule.Engine engine, String compilerFailure, CompletableFuture<String> compilingForLaterRuns) {
 
     /** The engine the module runs on. */
     WasmBpfModule.Engine engineUsed() {
@@ -69,21 +70,25 @@ record PreparedModule(WasmModule module, List<String> missingImports, Function<I
         try {
             return new PreparedModule(module, missing, compile(module, cache), engine, null, null);
         } catch (RuntimeException | LinkageError e) {
-            return new PreparedModule(module, missing, null, engine, e.getMessage() != null ? e.getMessage() : e.toString(),
-                    null);
+            return new PreparedModule(module, missing, null, engine, describe(e), null);
         }
     }
 
-    /** Compiles into the cache on a daemon thread; a failure is left for the next run, which compiles in the foreground. */
-    private static CompletableFuture<Void> compileInBackground(WasmModule module, Cache cache) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** Compiles into the cache on a daemon thread; the future says why that failed (null: it did not). */
+    private static CompletableFuture<String> compileInBackground(WasmModule module, Cache cache) {
+        CompletableFuture<String> done = new CompletableFuture<>();
         Thread.ofPlatform().name("wbpf-compile").daemon(true).start(() -> {
+            String failure = null;
             try {
                 compile(module, cache);
             } catch (RuntimeException | LinkageError e) {
-                // the next run compiles in the foreground and reports it
+                failure = describe(e);
             } finally {
-                done.complete(null);
+                done.complete(failure);
             }
         });
         return done;

@@ -253,7 +253,10 @@ public final class WasmBpfModule implements AutoCloseable {
         stopAndWait(StopReason.REQUESTED, Duration.ofSeconds(5));
         if (prepared.compilingForLaterRuns() != null) {
             try {
-                prepared.compilingForLaterRuns().get(COMPILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                String failure = prepared.compilingForLaterRuns().get(COMPILE_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (failure != null) {
+                    options.log.accept("compiling " + name + " for later runs failed (this run was interpreted): " + failure);
+                }
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 // the next run compiles again
             } catch (InterruptedException e) {

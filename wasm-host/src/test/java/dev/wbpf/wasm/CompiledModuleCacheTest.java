@@ -160,4 +160,18 @@ class CompiledModuleCacheTest {
             assertFalse(m.compilingForLaterRuns());
         }
     }
+
+    @Test
+    void aCompileForLaterRunsThatFailsIsReportedWhenTheModuleCloses(@TempDir Path dir) throws IOException {
+        var cache = new CompiledModuleCache(Files.writeString(dir.resolve("not-a-directory"), "")); // nothing can be stored
+        List<String> log = new ArrayList<>();
+        try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("exit", "3")).log(log::add)
+                .compiledModuleCache(cache).compileInBackgroundOnCacheMiss(true).build()) {
+            assertEquals(3, m.run().exitCode());
+            assertEquals(Engine.INTERPRETER, m.engineUsed());
+        }
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.getFirst().startsWith("compiling " + Guests.guest("guest") + " for later runs failed (this run was interpreted): "),
+                log.getFirst());
+    }
 }
