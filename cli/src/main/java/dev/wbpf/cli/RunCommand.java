@@ -84,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
     private Path module;
     private String backend;
     private boolean interpreter;
-    private boolean noCache;
+    /** Where compiled modules are kept for this run; null for none (--interpreter, --no-cache, no writable home). */
+    private CompiledModuleCache cache;
     private boolean verbose;
 
     RunCommand(RunHeadStart headStart) {
@@ -132,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
         module = moduleParam.getValue();
         backend = backendOption.getValue();
         interpreter = ModelParts.isSet(interpreterOption);
-        noCache = ModelParts.isSet(noCacheOption);
+        cache = interpreter || ModelParts.isSet(noCacheOption) ? null : CompiledModuleCache.defaultIfWritable().orElse(null);
         verbose = ModelParts.isSet(verboseOption);
         List<String> args = argsParam.getValue();
         List<String> pcaps = pcapOption.getValue();
@@ -166,8 +167,11 @@ final class RunCommand implements Callable<Integer> {
         } else if (headStart != null) {
             builder.earlyParse(headStart.module());
         }
-        if (!interpreter && !noCache) {
-            builder.compiledModuleCache(CompiledModuleCache.defaultLocation()).compileInBackgroundOnCacheMiss(true);
+        if (cache != null) {
+            builder.compiledModuleCache(cache).compileInBackgroundOnCacheMiss(true);
+        } else if (verbose && !interpreter && !ModelParts.isSet(noCacheOption)) {
+            err.println("wbpf: compiled modules cannot be kept in " + CompiledModuleCache.defaultLocation().directory()
+                    + " (not a writable directory): the module is compiled on every run");
         }
         if (ModelParts.isSet(envInheritOption)) {
             builder.inheritEnv();
@@ -239,10 +243,10 @@ final class RunCommand implements Callable<Integer> {
         if (wasm.engineUsed() == WasmBpfModule.Engine.INTERPRETER) {
             return interpreter ? "interpreter (asked for)"
                     : wasm.compilingForLaterRuns() ? "interpreter (first run: compiled meanwhile, for the next runs, into "
-                            + CompiledModuleCache.defaultLocation().directory() + ")"
+                            + cache.directory() + ")"
                     : "interpreter (the compiler failed, see above)";
         }
-        return "compiler" + (noCache ? "" : " (compiled modules kept in " + CompiledModuleCache.defaultLocation().directory() + ")");
+        return "compiler" + (cache == null ? "" : " (compiled modules kept in " + cache.directory() + ")");
     }
 
     private static boolean isTerminal() {

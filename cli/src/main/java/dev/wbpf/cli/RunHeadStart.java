@@ -33,7 +33,7 @@ record RunHeadStart(EarlyParse module, CompletableFuture<Backends.Choice> automa
         List<String> runArgs = argsOfRun(args);
         EarlyParse module = EarlyParse.startFirstOf(moduleCandidates(runArgs),
                 runArgs.contains("--interpreter") ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER,
-                runArgs.contains("--no-cache") ? null : CompiledModuleCache.defaultLocation(), true);
+                runArgs.contains("--no-cache") ? null : CompiledModuleCache.defaultIfWritable().orElse(null), true);
         // The module is needed first. On two cores, picocli has one and the module the other;
         // the backend's work waits for the first of them to end. Then the preferred backend
         // prepares (the kernel reads its BTF) on one thread while another probes it (the first

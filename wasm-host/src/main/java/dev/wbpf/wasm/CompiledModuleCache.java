@@ -41,6 +41,24 @@ public final class CompiledModuleCache implements Cache {
         return v == null ? "1.7.5" : v;
     }
 
+    /**
+     * The default location, if compiled modules can be kept there (it is, or can be made, a
+     * writable directory): without a writable home a run compiles every time instead.
+     */
+    public static java.util.Optional<CompiledModuleCache> defaultIfWritable() {
+        return ifWritable(defaultLocation().dir);
+    }
+
+    /** A cache in {@code dir} if it is, or can be made, a writable directory. */
+    public static java.util.Optional<CompiledModuleCache> ifWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            return java.util.Optional.empty();
+        }
+        return Files.isWritable(dir) ? java.util.Optional.of(new CompiledModuleCache(dir)) : java.util.Optional.empty();
+    }
+
     public Path directory() {
         return dir;
     }

@@ -174,4 +174,13 @@ class CompiledModuleCacheTest {
         assertTrue(log.getFirst().startsWith("compiling " + Guests.guest("guest") + " for later runs failed (this run was interpreted): "),
                 log.getFirst());
     }
+
+    @Test
+    void aCacheIsOnlyOfferedWhereItCanBeWritten(@TempDir Path dir) throws IOException {
+        assertTrue(CompiledModuleCache.ifWritable(dir.resolve("new/deep")).isPresent());
+        assertTrue(Files.isDirectory(dir.resolve("new/deep")), "made");
+        Path file = Files.writeString(dir.resolve("file"), "");
+        assertFalse(CompiledModuleCache.ifWritable(file).isPresent());
+        assertFalse(CompiledModuleCache.ifWritable(file.resolve("below")).isPresent());
+    }
 }
