@@ -1,5 +1,6 @@
 package dev.wbpf.cli;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,6 +19,28 @@ public final class AotTraining {
     private AotTraining() {
     }
 
+    /** Runs each module briefly in a JVM of its own, which compiles it into the cache if it is not there. */
+    private static void compileInAnotherJvm(Path... modules) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (Path module : modules) {
+            if (!Files.isRegularFile(module)) {
+                continue;
+            }
+            try {
+                Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                        System.getProperty("java.class.path"), Main.class.getName(), "run", "--backend", "vm",
+                        "--timeout", "1ms", module.toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                p.waitFor();
+            } catch (IOException e) {
+                // trained on first runs then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     public static void main(String[] args) {
         Path repo = Path.of(args.length > 0 ? args[0] : ".");
         boolean runOnly = args.length > 1 && args[1].equals("run");
@@ -34,6 +57,11 @@ public final class AotTraining {
                 Main.run("--help"); // every command's model
                 Main.run("inspect", "--json", "--disasm", objects.resolve("execsnoop.bpf.o").toString());
             }
+            // The runs below are usual ones, with the modules' classes in the compiled-module
+            // cache: another JVM compiles them first, so that the compiler's classes (ASM's and
+            // Chicory's) stay out of this AOT cache, which the JVM loads whole at every start. A
+            // module's first run loads them from the jars.
+            compileInAnotherJvm(guest, execsnoop);
             if (Files.isRegularFile(guest)) {
                 // Chicory with the VM backend: load, map operations, close; no root needed
                 Main.run("run", "--backend", "vm", "--dir", objects + ":/data", guest.toString(),
