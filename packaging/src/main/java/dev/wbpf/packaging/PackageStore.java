@@ -71,7 +71,10 @@ public final class PackageStore {
      * {@code $XDG_DATA_HOME/wbpf}, else {@code ~/.local/share/wbpf}.
      */
     public static Path defaultRoot() {
-        return defaultRoot(System.getenv(), System.getProperty("wbpf.home"), System.getProperty("user.home"));
+        // $HOME first, as docker and the XDG spec have it; Java's user.home comes from the password file
+        String home = System.getenv("HOME");
+        return defaultRoot(System.getenv(), System.getProperty("wbpf.home"),
+                home != null && !home.isBlank() ? home : System.getProperty("user.home"));
     }
 
     static Path defaultRoot(Map<String, String> env, String property, String home) {

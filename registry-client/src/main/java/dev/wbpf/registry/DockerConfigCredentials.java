@@ -37,7 +37,7 @@ public final class DockerConfigCredentials implements CredentialStore {
     public static DockerConfigCredentials fromEnvironment(Map<String, String> env) {
         String dir = env.get("DOCKER_CONFIG");
         Path config = dir != null && !dir.isBlank() ? Path.of(dir, "config.json")
-                : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+                : Path.of(WbpfCredentials.homeOf(env), ".docker", "config.json");
         return new DockerConfigCredentials(config, env.getOrDefault("PATH", ""));
     }
 

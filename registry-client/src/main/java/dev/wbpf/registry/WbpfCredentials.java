@@ -42,7 +42,13 @@ public final class WbpfCredentials implements CredentialStore {
         if (xdg != null && !xdg.isBlank()) {
             return Path.of(xdg, "wbpf", "auth.json");
         }
-        return Path.of(System.getProperty("user.home"), ".config", "wbpf", "auth.json");
+        return Path.of(homeOf(env), ".config", "wbpf", "auth.json");
+    }
+
+    /** $HOME, as docker and the XDG spec have it (Java's user.home comes from the password file), else user.home. */
+    static String homeOf(Map<String, String> env) {
+        String home = env.get("HOME");
+        return home != null && !home.isBlank() ? home : System.getProperty("user.home");
     }
 
     public Path file() {

@@ -30,8 +30,15 @@ public final class CompiledModuleCache implements Cache {
     }
 
     public static CompiledModuleCache defaultLocation() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return defaultLocation(System.getenv(), System.getProperty("user.home"));
+    }
+
+    /** {@code $XDG_CACHE_HOME}, else {@code $HOME/.cache} as the XDG spec says (Java's user.home comes from the password file), else {@code userHome}. */
+    static CompiledModuleCache defaultLocation(java.util.Map<String, String> env, String userHome) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        String home = env.get("HOME");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(home != null && !home.isBlank() ? home : userHome, ".cache");
         // keyed by Chicory's version too: its compiled classes are not stable across versions
         return new CompiledModuleCache(base.resolve("wbpf").resolve("chicory-" + chicoryVersion()));
     }

@@ -183,4 +183,14 @@ class CompiledModuleCacheTest {
         assertFalse(CompiledModuleCache.ifWritable(file).isPresent());
         assertFalse(CompiledModuleCache.ifWritable(file.resolve("below")).isPresent());
     }
+
+    @Test
+    void theDefaultLocationFollowsXdgThenHomeThenThePasswordFile() {
+        String version = CompiledModuleCache.defaultLocation().directory().getFileName().toString();
+        assertEquals(Path.of("/x/wbpf", version), CompiledModuleCache.defaultLocation(java.util.Map.of("XDG_CACHE_HOME", "/x",
+                "HOME", "/h"), "/p").directory());
+        assertEquals(Path.of("/h/.cache/wbpf", version), CompiledModuleCache.defaultLocation(java.util.Map.of("HOME", "/h",
+                "XDG_CACHE_HOME", "relative"), "/p").directory());
+        assertEquals(Path.of("/p/.cache/wbpf", version), CompiledModuleCache.defaultLocation(java.util.Map.of(), "/p").directory());
+    }
 }
