@@ -133,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
         module = moduleParam.getValue();
         backend = backendOption.getValue();
         interpreter = ModelParts.isSet(interpreterOption);
-        cache = interpreter || ModelParts.isSet(noCacheOption) ? null : CompiledModuleCache.defaultIfWritable().orElse(null);
+        cache = compiledModuleCache(interpreter, ModelParts.isSet(noCacheOption));
         verbose = ModelParts.isSet(verboseOption);
         List<String> args = argsParam.getValue();
         List<String> pcaps = pcapOption.getValue();
@@ -291,6 +291,14 @@ final class RunCommand implements Callable<Integer> {
             }
             return chosen.backend();
         };
+    }
+
+    /**
+     * Where {@code run} keeps compiled modules: nowhere with {@code --interpreter} or
+     * {@code --no-cache}, or where no cache directory can be written (then it compiles every run).
+     */
+    static CompiledModuleCache compiledModuleCache(boolean interpreter, boolean noCache) {
+        return interpreter || noCache ? null : CompiledModuleCache.defaultIfWritable().orElse(null);
     }
 
     /** The future's value, or what it failed with as thrown where it failed (not wrapped). */

@@ -31,9 +31,11 @@ record RunHeadStart(EarlyParse module, CompletableFuture<Backends.Choice> automa
     /** Starts both; {@code args} is wbpf's whole command line. */
     static RunHeadStart start(String... args) {
         List<String> runArgs = argsOfRun(args);
+        boolean interpreter = runArgs.contains("--interpreter");
+        CompiledModuleCache cache = RunCommand.compiledModuleCache(interpreter, runArgs.contains("--no-cache"));
+        // as RunCommand builds the module: compiled in the background on a miss wherever there is a cache
         EarlyParse module = EarlyParse.startFirstOf(moduleCandidates(runArgs),
-                runArgs.contains("--interpreter") ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER,
-                runArgs.contains("--no-cache") ? null : CompiledModuleCache.defaultIfWritable().orElse(null), true);
+                interpreter ? WasmBpfModule.Engine.INTERPRETER : WasmBpfModule.Engine.COMPILER, cache, cache != null);
         // The module is needed first. On two cores, picocli has one and the module the other;
         // the backend's work waits for the first of them to end. Then the preferred backend
         // prepares (the kernel reads its BTF) on one thread while another probes it (the first

@@ -13,6 +13,7 @@ import dev.wbpf.kernel.feature.BtfKind;
 import dev.wbpf.kernel.feature.KernelFeatures;
 import dev.wbpf.kernel.loader.KernelLoader;
 import dev.wbpf.kernel.loader.KernelObject;
+import dev.wbpf.kernel.loader.Privileges;
 import dev.wbpf.kernel.loader.VmlinuxBtf;
 import dev.wbpf.kernel.sys.Bpf;
 import dev.wbpf.kernel.sys.MapCreateRequest;
@@ -70,10 +71,14 @@ public final class KernelBackend implements BpfBackend {
     /**
      * Reads and indexes the kernel's BTF (CO-RE relocations and BTF-typed attach points look types
      * up in it), then probes which BTF kinds the kernel takes (every load asks, to rewrite the
-     * object's BTF for it).
+     * object's BTF for it). Nothing for a process without the rights to load programs: it will not
+     * be the kernel that runs them.
      */
     @Override
     public void prepare() {
+        if (!Privileges.mayLoadPrograms()) {
+            return;
+        }
         try {
             VmlinuxBtf.get().indexNames();
         } catch (RuntimeException | LinkageError e) {

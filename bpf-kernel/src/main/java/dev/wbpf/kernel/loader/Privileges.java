@@ -8,14 +8,27 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns EPERM into what right the process lacks, from its effective capabilities. */
-final class Privileges {
+/** What rights the process has for bpf(2), from its effective capabilities; turns EPERM into what it lacks. */
+public final class Privileges {
     private static final int CAP_NET_ADMIN = 12;
     private static final int CAP_SYS_ADMIN = 21;
     private static final int CAP_PERFMON = 38;
     private static final int CAP_BPF = 39;
 
     private Privileges() {}
+
+    /**
+     * Whether the process holds CAP_BPF or CAP_SYS_ADMIN, which loading most programs needs (false
+     * also where that cannot be read).
+     */
+    public static boolean mayLoadPrograms() {
+        try {
+            long caps = Long.parseUnsignedLong(field(Files.readAllLines(Path.of("/proc/self/status")), "CapEff:"), 16);
+            return has(caps, CAP_SYS_ADMIN) || has(caps, CAP_BPF);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
 
     /** An explanation to append to a message when {@code e} is EPERM and rights are missing, else "". */
     static String hint(KernelException e) {

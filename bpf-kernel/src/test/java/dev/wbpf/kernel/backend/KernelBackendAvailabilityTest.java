@@ -31,5 +31,12 @@ class KernelBackendAvailabilityTest {
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("AVAILABLE false bpf(2) refused: EPERM — run as root or grant CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN"), out);
         assertTrue(out.contains("AUTO FAILED errno 95: kernel unavailable: bpf(2) refused: EPERM"), out);
+        assertTrue(out.contains("MAY LOAD PROGRAMS false"), out); // so prepare() reads no kernel BTF for it
+    }
+
+    @Test
+    void aProcessThatLoadsProgramsHereHasTheRightsToSay() {
+        assertTrue(new KernelBackend().availability().available());
+        assertTrue(dev.wbpf.kernel.loader.Privileges.mayLoadPrograms());
     }
 }

@@ -9,6 +9,7 @@ public final class UnprivilegedAvailability {
     public static void main(String[] args) {
         BpfBackend.Availability a = Backends.named("kernel").orElseThrow().availability();
         System.out.println("AVAILABLE " + a.available() + " " + a.reason());
+        System.out.println("MAY LOAD PROGRAMS " + dev.wbpf.kernel.loader.Privileges.mayLoadPrograms());
         try {
             System.out.println("AUTO " + Backends.automatic().reason());
         } catch (BpfException e) {
