@@ -1,7 +1,6 @@
 package dev.wbpf.wasm;
 
 import com.dylibso.chicory.wasm.WasmModule;
-import dev.wbpf.core.BpfFormatException;
 import dev.wbpf.core.object.BpfObjectSpec;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -34,8 +33,8 @@ final class ObjectsReadAhead {
                 for (ModuleContents.EmbeddedObject object : ModuleContents.embeddedObjects(s, segments[s].data())) {
                     try {
                         read.put(ByteBuffer.wrap(object.bytes()), WasmBpfHost.readObject(object.bytes()));
-                    } catch (BpfFormatException e) {
-                        // the guest's load reports it
+                    } catch (RuntimeException | StackOverflowError e) { // BpfFormatException, or a bug
+                        // the guest's load of these bytes reads them again and reports what is wrong
                     }
                 }
             }
