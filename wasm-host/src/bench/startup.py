@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Start-up of a command until it prints its first line (or exits), median of N runs.
 
-    startup.py N LABEL -- COMMAND...      (repeatable: LABEL -- COMMAND... ;; LABEL -- ...)
+    startup.py [--before SHELL-COMMAND] N LABEL -- COMMAND...   (repeatable: LABEL -- COMMAND... ;; LABEL -- ...)
 
 The process is stopped with SIGINT once the first line arrived. The commands take turns, run by
-run. Prints "LABEL median_ms=M min_ms=m".
+run. --before runs a shell command before every run, untimed (e.g. removing the compiled-module
+cache to time first runs). Prints "LABEL median_ms=M min_ms=m".
 """
 import os, signal, statistics, subprocess, sys, time
 
@@ -24,8 +25,12 @@ def once(cmd):
 
 
 def main():
-    n = int(sys.argv[1])
-    args = sys.argv[2:]
+    argv = sys.argv[1:]
+    before = None
+    if argv[0] == "--before":
+        before, argv = argv[1], argv[2:]
+    n = int(argv[0])
+    args = argv[1:]
     groups, cur = [], []
     for a in args:
         if a == ";;":
@@ -42,6 +47,8 @@ def main():
     times = {i: [] for i in range(len(groups))}
     for _ in range(n):
         for i, g in enumerate(groups):
+            if before:
+                subprocess.run(before, shell=True, check=True)
             times[i].append(once(g[2:]))
     for i, g in enumerate(groups):
         print(f"{g[0]:<58} median_ms={statistics.median(times[i]):7.1f} min_ms={min(times[i]):7.1f}", flush=True)

@@ -15,7 +15,7 @@ import java.util.zip.CRC32C;
 /**
  * Chicory's compiled classes for a module, kept on disk by module digest, so a module is compiled
  * once rather than on every run (compiling costs a few hundred ms). Default location:
- * {@code $XDG_CACHE_HOME/wbpf/chicory} or {@code ~/.cache/wbpf/chicory}.
+ * {@code $XDG_CACHE_HOME/wbpf/chicory-VERSION-LAYOUT} or {@code ~/.cache/wbpf/chicory-VERSION-LAYOUT}.
  *
  * <p>Beside an entry, an empty {@code .whole} file says that every function of the module compiled
  * (none falls back to the interpreter), so a run can skip parsing its function bodies. Under
@@ -23,6 +23,8 @@ import java.util.zip.CRC32C;
  * bytes instead of hashing them (SHA-256 is ~10 ms of cold code at start-up).
  */
 public final class CompiledModuleCache implements Cache {
+    /** The layout of entries, markers and known/ described above. */
+    private static final int LAYOUT = 2;
     private final Path dir;
 
     public CompiledModuleCache(Path dir) {
@@ -39,8 +41,9 @@ public final class CompiledModuleCache implements Cache {
         String home = env.get("HOME");
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
                 : Path.of(home != null && !home.isBlank() ? home : userHome, ".cache");
-        // keyed by Chicory's version too: its compiled classes are not stable across versions
-        return new CompiledModuleCache(base.resolve("wbpf").resolve("chicory-" + chicoryVersion()));
+        // keyed by Chicory's version (its compiled classes are not stable across versions) and by
+        // this layout's: entries of layout 1 have no .whole markers, so they would never be used whole
+        return new CompiledModuleCache(base.resolve("wbpf").resolve("chicory-" + chicoryVersion() + "-" + LAYOUT));
     }
 
     private static String chicoryVersion() {
