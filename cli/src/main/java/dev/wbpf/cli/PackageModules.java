@@ -21,14 +21,8 @@ final class PackageModules {
      * pulled first, quietly unless standard error is a terminal.
      */
     static byte[] resolve(Path module, RegistryOptions registry, PrintStream err) throws IOException {
-        String text = module.toString();
-        if (Files.exists(module) || text.endsWith(".wasm")) {
-            return null;
-        }
-        Reference ref;
-        try {
-            ref = Reference.parse(text);
-        } catch (InvalidReferenceException notAReference) {
+        Reference ref = reference(module);
+        if (ref == null) {
             return null;
         }
         PackageStore store = PackageStoreOption.open();
@@ -39,5 +33,36 @@ final class PackageModules {
             PackageTransfer.pull(registry.client(ref.registry()), store, ref);
         }
         return Packages.module(store, ref);
+    }
+
+    /**
+     * The module bytes of the package {@code module} names if it is in the local store; else (not
+     * a reference, not stored, anything wrong) null. Never pulls, never prints: {@code wbpf run}'s
+     * head start reads a package this way before picocli has read the options.
+     */
+    static byte[] fromLocalStore(Path module) {
+        try {
+            Reference ref = reference(module);
+            if (ref == null) {
+                return null;
+            }
+            PackageStore store = PackageStoreOption.open();
+            return store.resolve(ref).isPresent() ? Packages.module(store, ref) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The package reference {@code module} is, or null when it is a file or no reference. */
+    private static Reference reference(Path module) {
+        String text = module.toString();
+        if (Files.exists(module) || text.endsWith(".wasm")) {
+            return null;
+        }
+        try {
+            return Reference.parse(text);
+        } catch (InvalidReferenceException notAReference) {
+            return null;
+        }
     }
 }

@@ -141,7 +141,11 @@ final class RunCommand implements Callable<Integer> {
         Duration timeout = timeoutOption.getValue();
         PrintStream err = System.err;
         PrintStream out = System.out;
-        byte[] packaged = PackageModules.resolve(module, registry, err); // MODULE may be a package reference
+        // MODULE may be a package reference: the head start may have read it from the local store already
+        byte[] packaged = headStart != null ? headStart.storedPackage(module) : null;
+        if (packaged == null) {
+            packaged = PackageModules.resolve(module, registry, err);
+        }
         if (Files.isDirectory(module)) {
             throw new CommandLine.ParameterException(spec.commandLine(), module + " is a directory, not a WebAssembly module");
         }
@@ -164,7 +168,8 @@ final class RunCommand implements Callable<Integer> {
         }
         if (packaged != null) {
             builder.bytes(module.toString(), packaged);
-        } else if (headStart != null) {
+        }
+        if (headStart != null) {
             builder.earlyParse(headStart.module());
         }
         if (cache != null) {

@@ -40,16 +40,26 @@ public final class EarlyParse {
      */
     public static EarlyParse startFirstOf(List<Path> candidates, WasmBpfModule.Engine engine, Cache cache,
                                           boolean compileInBackground) {
+        return start(() -> firstWasmFile(candidates), engine, cache, compileInBackground);
+    }
+
+    /**
+     * Starts, on a daemon thread, preparing the module {@code source} gives there (null or a
+     * failure: nothing is prepared), as {@link #startFirstOf} does.
+     */
+    public static EarlyParse start(ModuleSource source, WasmBpfModule.Engine engine, Cache cache, boolean compileInBackground) {
         EarlyParse early = new EarlyParse();
         Thread.ofPlatform().name("wbpf-early-parse").daemon(true).start(() -> {
             Prepared result = null;
             try {
-                for (Path candidate : candidates) {
-                    if (startsWithWasmMagic(candidate)) {
-                        result = prepare(candidate, engine, cache, compileInBackground);
-                        break;
-                    }
+                byte[] bytes = source.read();
+                if (bytes != null) {
+                    PreparedModule module = PreparedModule.prepare(bytes, engine, cache, compileInBackground);
+                    StartupTrace.mark("module prepared ahead (" + module.engineUsed() + ")");
+                    result = new Prepared(bytes, engine, cache, compileInBackground, module);
                 }
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                // the build reads and parses again and reports what is wrong in its own words
             } finally {
                 early.prepared.complete(result);
             }
@@ -61,22 +71,28 @@ public final class EarlyParse {
         return early;
     }
 
+    /** Where the module to prepare ahead comes from; run on the early thread. */
+    @FunctionalInterface
+    public interface ModuleSource {
+        /** The module's bytes, or null for none. */
+        byte[] read() throws IOException;
+    }
+
+    /** The bytes of the first of {@code candidates} that is a file starting with the Wasm magic; null if none is. */
+    public static byte[] firstWasmFile(List<Path> candidates) throws IOException {
+        for (Path candidate : candidates) {
+            if (startsWithWasmMagic(candidate)) {
+                return Files.readAllBytes(candidate);
+            }
+        }
+        return null;
+    }
+
     private static boolean startsWithWasmMagic(Path path) {
         try (InputStream in = Files.newInputStream(path)) {
             return Arrays.equals(in.readNBytes(4), WasmBpfModule.WASM_MAGIC);
         } catch (IOException | RuntimeException e) {
             return false; // not a readable file
-        }
-    }
-
-    private static Prepared prepare(Path path, WasmBpfModule.Engine engine, Cache cache, boolean compileInBackground) {
-        try {
-            byte[] bytes = Files.readAllBytes(path);
-            PreparedModule module = PreparedModule.prepare(bytes, engine, cache, compileInBackground);
-            StartupTrace.mark("module prepared ahead (" + path + ", " + module.engineUsed() + ")");
-            return new Prepared(bytes, engine, cache, compileInBackground, module);
-        } catch (IOException | RuntimeException | StackOverflowError e) {
-            return null; // the build parses again and reports what is wrong in its own words
         }
     }
 
