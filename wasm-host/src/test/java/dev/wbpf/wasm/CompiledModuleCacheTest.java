@@ -93,16 +93,19 @@ class CompiledModuleCacheTest {
         var cache = new CompiledModuleCache(dir.resolve("c"));
         run(cache, Guests.guest("guest"), List.of("exit", "0"), new ByteArrayOutputStream());
         Files.writeString(entries(cache).getFirst(), "not a jar");
+        assertInterpretedSaying("compiling " + Guests.guest("guest") + " failed, using the interpreter: ",
+                WasmBpfModule.builder().compiledModuleCache(cache));
+    }
 
+    /** Runs the guest with {@code exit 4}: interpreted, with one line in the log, starting so. */
+    private static void assertInterpretedSaying(String logStart, WasmBpfModule.Builder builder) {
         List<String> log = new ArrayList<>();
-        try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("exit", "4"))
-                .compiledModuleCache(cache).log(log::add).build()) {
+        try (var m = builder.path(Guests.guest("guest")).args(List.of("exit", "4")).log(log::add).build()) {
             assertEquals(4, m.run().exitCode());
             assertEquals(Engine.INTERPRETER, m.engineUsed());
         }
         assertEquals(1, log.size(), log.toString());
-        assertTrue(log.getFirst().startsWith("compiling " + Guests.guest("guest") + " failed, using the interpreter: "),
-                log.getFirst());
+        assertTrue(log.getFirst().startsWith(logStart), log.getFirst());
     }
 
     @Test
@@ -164,15 +167,8 @@ class CompiledModuleCacheTest {
     @Test
     void aCompileForLaterRunsThatFailsIsReportedWhenTheModuleCloses(@TempDir Path dir) throws IOException {
         var cache = new CompiledModuleCache(Files.writeString(dir.resolve("not-a-directory"), "")); // nothing can be stored
-        List<String> log = new ArrayList<>();
-        try (var m = WasmBpfModule.builder().path(Guests.guest("guest")).args(List.of("exit", "3")).log(log::add)
-                .compiledModuleCache(cache).compileInBackgroundOnCacheMiss(true).build()) {
-            assertEquals(3, m.run().exitCode());
-            assertEquals(Engine.INTERPRETER, m.engineUsed());
-        }
-        assertEquals(1, log.size(), log.toString());
-        assertTrue(log.getFirst().startsWith("compiling " + Guests.guest("guest") + " for later runs failed (this run was interpreted): "),
-                log.getFirst());
+        assertInterpretedSaying("compiling " + Guests.guest("guest") + " for later runs failed (this run was interpreted): ",
+                WasmBpfModule.builder().compiledModuleCache(cache).compileInBackgroundOnCacheMiss(true));
     }
 
     @Test
