@@ -8,19 +8,17 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code wbpf login HOST}: checks credentials against the registry, then saves them (0600). */
 @Command(name = "login", mixinStandardHelpOptions = true, modelTransformer = RegistryOptions.AddedTo.class,
         description = {"Log in to a registry: the credentials are checked against it, then saved for wbpf push/pull"
                 + " in $WBPF_HOME/auth.json (else $XDG_CONFIG_HOME/wbpf/auth.json), readable by you only.",
                 "Credentials from `docker login` (~/.docker/config.json, credential helpers) are used too, without this."})
-final class LoginCommand implements Callable<Integer>, RegistryOptions.User {
+final class LoginCommand extends RegistryCommand {
     @Parameters(paramLabel = "HOST", description = "The registry, host[:port].")
     String host;
 
@@ -29,16 +27,6 @@ final class LoginCommand implements Callable<Integer>, RegistryOptions.User {
 
     @Option(names = "--password-stdin", description = "Read the password (or token) from standard input.")
     boolean passwordStdin;
-
-    private final RegistryOptions registry = new RegistryOptions();
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public RegistryOptions registry() {
-        return registry;
-    }
 
     @Override
     public Integer call() throws IOException {

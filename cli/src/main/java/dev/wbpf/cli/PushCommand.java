@@ -8,17 +8,14 @@ import dev.wbpf.registry.PackageTransfer;
 import dev.wbpf.registry.PushResult;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code wbpf push REF [--format wbpf|ecli]}: uploads a package of the local store to its registry. */
 @Command(name = "push", mixinStandardHelpOptions = true, modelTransformer = RegistryOptions.AddedTo.class,
         description = "Upload a package of the local store to the registry its reference names.")
-final class PushCommand implements Callable<Integer>, RegistryOptions.User {
+final class PushCommand extends RegistryCommand {
     enum Format { wbpf, ecli }
 
     @Parameters(paramLabel = "REF", description = "HOST[:PORT]/REPOSITORY[:TAG], as tagged by wbpf build -t or wbpf pull")
@@ -27,16 +24,6 @@ final class PushCommand implements Callable<Integer>, RegistryOptions.User {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "wbpf",
             description = "wbpf (the package as built) or ecli (the layout eunomia-bpf's ecli pull reads). Default: ${DEFAULT-VALUE}.")
     Format format;
-
-    private final RegistryOptions registry = new RegistryOptions();
-
-    @Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public RegistryOptions registry() {
-        return registry;
-    }
 
     @Override
     public Integer call() throws IOException {

@@ -24,16 +24,11 @@ final class RegistryOptions {
             .description("Talk plain HTTP, without TLS, to the registry (a local test registry).").build();
     private final OptionSpec quiet = ModelParts.flag("-q", "--quiet").description("No progress display.").build();
 
-    /** A command whose annotations name {@link AddedTo} as model transformer, to get these options. */
-    interface User {
-        RegistryOptions registry();
-    }
-
-    /** Adds the {@link User}'s registry options to its annotated model. */
+    /** Adds a {@link RegistryCommand}'s registry options to its annotated model. */
     static final class AddedTo implements CommandLine.IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec spec) {
-            return spec.addMixin("registry", ((User) spec.userObject()).registry().spec());
+            return spec.addMixin("registry", ((RegistryCommand) spec.userObject()).registry.spec());
         }
     }
 
