@@ -23,7 +23,7 @@ public final class Privileges {
      */
     public static boolean mayLoadPrograms() {
         try {
-            long caps = Long.parseUnsignedLong(field(Files.readAllLines(Path.of("/proc/self/status")), "CapEff:"), 16);
+            long caps = effectiveCapabilities(status());
             return has(caps, CAP_SYS_ADMIN) || has(caps, CAP_BPF);
         } catch (IOException | RuntimeException e) {
             return false;
@@ -38,8 +38,8 @@ public final class Privileges {
         long caps;
         String uid;
         try {
-            List<String> status = Files.readAllLines(Path.of("/proc/self/status"));
-            caps = Long.parseUnsignedLong(field(status, "CapEff:"), 16);
+            List<String> status = status();
+            caps = effectiveCapabilities(status);
             uid = field(status, "Uid:").split("\\s+")[1];
         } catch (IOException | RuntimeException ex) {
             return "";
@@ -60,6 +60,14 @@ public final class Privileges {
         }
         return "\nthis process (effective uid " + uid + ") lacks " + String.join(", ", missing)
                 + ": run it as root or grant those capabilities";
+    }
+
+    private static List<String> status() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status"));
+    }
+
+    private static long effectiveCapabilities(List<String> status) {
+        return Long.parseUnsignedLong(field(status, "CapEff:"), 16);
     }
 
     private static String field(List<String> status, String name) {
