@@ -71,10 +71,7 @@ public final class PackageStore {
      * {@code $XDG_DATA_HOME/wbpf}, else {@code ~/.local/share/wbpf}.
      */
     public static Path defaultRoot() {
-        // $HOME first, as docker and the XDG spec have it; Java's user.home comes from the password file
-        String home = System.getenv("HOME");
-        return defaultRoot(System.getenv(), System.getProperty("wbpf.home"),
-                home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+        return defaultRoot(System.getenv(), System.getProperty("wbpf.home"), UserHome.of(System.getenv()));
     }
 
     static Path defaultRoot(Map<String, String> env, String property, String home) {

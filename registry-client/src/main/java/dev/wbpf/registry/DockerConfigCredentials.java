@@ -1,6 +1,7 @@
 package dev.wbpf.registry;
 
 import dev.wbpf.packaging.Reference;
+import dev.wbpf.packaging.UserHome;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
@@ -37,7 +38,7 @@ public final class DockerConfigCredentials implements CredentialStore {
     public static DockerConfigCredentials fromEnvironment(Map<String, String> env) {
         String dir = env.get("DOCKER_CONFIG");
         Path config = dir != null && !dir.isBlank() ? Path.of(dir, "config.json")
-                : Path.of(WbpfCredentials.homeOf(env), ".docker", "config.json");
+                : Path.of(UserHome.of(env), ".docker", "config.json");
         return new DockerConfigCredentials(config, env.getOrDefault("PATH", ""));
     }
 

@@ -3,6 +3,7 @@ package dev.wbpf.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wbpf.packaging.UserHome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -42,13 +43,7 @@ public final class WbpfCredentials implements CredentialStore {
         if (xdg != null && !xdg.isBlank()) {
             return Path.of(xdg, "wbpf", "auth.json");
         }
-        return Path.of(homeOf(env), ".config", "wbpf", "auth.json");
-    }
-
-    /** $HOME, as docker and the XDG spec have it (Java's user.home comes from the password file), else user.home. */
-    static String homeOf(Map<String, String> env) {
-        String home = env.get("HOME");
-        return home != null && !home.isBlank() ? home : System.getProperty("user.home");
+        return Path.of(UserHome.of(env), ".config", "wbpf", "auth.json");
     }
 
     public Path file() {
